@@ -1,0 +1,86 @@
+import CLibXMLSec
+
+// @unchecked: the key is never modified after loading; every operation works on its own
+// xmlSecKeyDuplicate, so concurrent tasks never share mutable xmlsec state.
+final class KeyStorage: @unchecked Sendable {
+    let pointer: xmlSecKeyPtr
+
+    init(takingOwnershipOf pointer: xmlSecKeyPtr) { self.pointer = pointer }
+
+    deinit { xmlSecKeyDestroy(pointer) }
+
+    /// A private copy for one operation; the caller destroys it (or hands it to a context that does).
+    func duplicate() throws(XMLSecurityError) -> xmlSecKeyPtr {
+        guard let copy = xmlSecKeyDuplicate(pointer) else {
+            throw XMLSecurityError(code: .libraryFailure, detail: "could not copy a key")
+        }
+        return copy
+    }
+
+    var kind: KeyKind? {
+        guard let value = xmlSecKeyGetValue(pointer) else { return nil }
+        let id = value.pointee.id
+        if id == gh_keydata_rsa() { return .rsa }
+        if id == gh_keydata_ecdsa() { return .ec }
+        return nil
+    }
+
+    /// Loads a key from memory in the given xmlsec format.
+    static func load(_ bytes: [UInt8], format: xmlSecKeyDataFormat, what: String) throws(XMLSecurityError) -> KeyStorage {
+        try XMLSecurityLibrary.ensureInitialized()
+        let key = bytes.withUnsafeBufferPointer { buffer in
+            xmlSecOpenSSLAppKeyLoadMemory(buffer.baseAddress, CUnsignedInt(buffer.count), format, nil, nil, nil)
+        }
+        guard let key else { throw XMLSecurityError(code: .invalidKey, detail: "could not load \(what)") }
+        let storage = KeyStorage(takingOwnershipOf: key)
+        guard storage.kind != nil else {
+            throw XMLSecurityError(code: .invalidKey, detail: "\(what) is neither an RSA nor an EC key")
+        }
+        return storage
+    }
+}
+
+/// PEM helpers shared by the key types.
+enum PEM {
+    /// The DER bytes of every block labelled `label` (for example `CERTIFICATE`).
+    static func blocks(_ text: String, label: String) -> [[UInt8]] {
+        let begin = "-----BEGIN \(label)-----"
+        let end = "-----END \(label)-----"
+        var result: [[UInt8]] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: begin), let stop = rest[start.upperBound...].range(of: end) {
+            let body = rest[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
+            if let der = base64Decode(String(body)) { result.append(der) }
+            rest = rest[stop.upperBound...]
+        }
+        return result
+    }
+
+    /// Decodes base64, ignoring whitespace; nil when it is not base64.
+    static func base64Decode(_ text: String) -> [UInt8]? {
+        let compact = text.filter { !$0.isWhitespace }
+        guard !compact.isEmpty else { return nil }
+        var output = [UInt8](repeating: 0, count: compact.utf8.count)
+        let written = compact.withCString { pointer in
+            pointer.withMemoryRebound(to: xmlChar.self, capacity: compact.utf8.count + 1) { chars in
+                output.withUnsafeMutableBufferPointer { buffer in
+                    xmlSecBase64Decode(chars, buffer.baseAddress, CUnsignedInt(buffer.count))
+                }
+            }
+        }
+        guard written >= 0 else { return nil }
+        return Array(output.prefix(Int(written)))
+    }
+}
+
+extension StringProtocol {
+    func range(of needle: String) -> Range<Index>? {
+        guard !needle.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(needle) { return index..<self.index(index, offsetBy: needle.count) }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}
