@@ -91,6 +91,12 @@ let package = Package(
             ],
             swiftSettings: memorySafeSettings
         ),
+        .executableTarget(
+            name: "xmlsecurity-leak-check",
+            dependencies: ["XMLSecurity"],
+            path: "Tests/LeakCheck",
+            swiftSettings: commonSettings
+        ),
         .testTarget(
             name: "XMLSecurityTests",
             dependencies: ["XMLSecurity"],

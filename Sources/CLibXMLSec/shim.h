@@ -31,6 +31,14 @@
 #endif
 
 #include <string.h>
+#include <libxml/xmlversion.h>
+/*
+ * Debian's libxml2 is built with ICU, so encoding.h would pull in the system's <unicode/*.h>,
+ * whose types clash with Foundation's bundled ICU when both modules load in one compilation.
+ * Gatehouse never touches xmlCharEncodingHandler's fields (only pointers to it), so hiding the
+ * ICU members from these headers changes no layout that we read.
+ */
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>

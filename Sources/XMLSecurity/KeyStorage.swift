@@ -61,14 +61,15 @@ enum PEM {
         let compact = text.filter { !$0.isWhitespace }
         guard !compact.isEmpty else { return nil }
         var output = [UInt8](repeating: 0, count: compact.utf8.count)
-        let written = compact.withCString { pointer in
+        var written: CUnsignedInt = 0
+        let status = compact.withCString { pointer in
             pointer.withMemoryRebound(to: xmlChar.self, capacity: compact.utf8.count + 1) { chars in
                 output.withUnsafeMutableBufferPointer { buffer in
-                    xmlSecBase64Decode(chars, buffer.baseAddress, CUnsignedInt(buffer.count))
+                    xmlSecBase64Decode_ex(chars, buffer.baseAddress, CUnsignedInt(buffer.count), &written)
                 }
             }
         }
-        guard written >= 0 else { return nil }
+        guard status >= 0 else { return nil }
         return Array(output.prefix(Int(written)))
     }
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, builds, runs every test, then the leak check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh test
+
+# Unsafe C stays in XMLSecurity (STYLE.md): nothing else may import the C module.
+offenders=$(grep -rl 'import CLibXMLSec' Sources Tests | grep -v '^Sources/XMLSecurity/' || true)
+if [ -n "$offenders" ]; then
+    echo "CLibXMLSec imported outside XMLSecurity: $offenders"
+    exit 1
+fi
+
+swift build --build-tests
+swift test --skip-build
+scripts/leak-check.sh
