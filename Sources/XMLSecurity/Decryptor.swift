@@ -72,18 +72,22 @@ public enum Decryptor {
 
     /// EncryptedKey elements in the EncryptedData's KeyInfo, then those beside it (SAML allows both).
     private static func encryptedKeys(for encryptedData: XMLElement) -> [XMLElement] {
-        let inside = encryptedData.firstChild(named: "KeyInfo", namespace: XMLDSig.namespace)?
+        let inside =
+            encryptedData.firstChild(named: "KeyInfo", namespace: XMLDSig.namespace)?
             .children(named: "EncryptedKey", namespace: XMLEnc.namespace) ?? []
         let beside = encryptedData.parent?.children(named: "EncryptedKey", namespace: XMLEnc.namespace) ?? []
         return inside + beside
     }
 
     /// Unwraps the content key with one of our private keys.
-    private static func unwrap(_ encryptedKey: XMLElement, with key: KeyStorage, options: DecryptionOptions) throws(XMLSecurityError) -> [UInt8] {
+    private static func unwrap(_ encryptedKey: XMLElement, with key: KeyStorage, options: DecryptionOptions) throws(XMLSecurityError)
+        -> [UInt8]
+    {
         let method = encryptedKey.firstChild(named: "EncryptionMethod", namespace: XMLEnc.namespace)
         let transport = try KeyTransport(method, options: options)
-        guard let cipherText = encryptedKey.firstChild(named: "CipherData", namespace: XMLEnc.namespace)?
-            .firstChild(named: "CipherValue", namespace: XMLEnc.namespace),
+        guard
+            let cipherText = encryptedKey.firstChild(named: "CipherData", namespace: XMLEnc.namespace)?
+                .firstChild(named: "CipherValue", namespace: XMLEnc.namespace),
             let wrapped = PEM.base64Decode(cipherText.textContent)
         else {
             throw XMLSecurityError(code: .malformed, detail: "EncryptedKey has no CipherValue")

@@ -16,7 +16,8 @@ struct SignaturePlan {
             throw XMLSecurityError(code: .signatureMissing, detail: "<\(element.localName)> carries no ds:Signature")
         }
         guard signatures.count == 1 else {
-            throw XMLSecurityError(code: .multipleSignatures, detail: "<\(element.localName)> carries \(signatures.count) ds:Signature elements")
+            throw XMLSecurityError(
+                code: .multipleSignatures, detail: "<\(element.localName)> carries \(signatures.count) ds:Signature elements")
         }
         // Signature ::= SignedInfo SignatureValue KeyInfo? ; ds:Object is never needed by SAML and
         // is where wrapping attacks hide content.
@@ -27,7 +28,9 @@ struct SignaturePlan {
             parts.count == 2 || parts[2].isNamed("KeyInfo", namespace: Self.ds)
         else {
             let names = parts.map(\.localName).joined(separator: ", ")
-            throw XMLSecurityError(code: .malformedSignature, detail: "ds:Signature must hold SignedInfo, SignatureValue and an optional KeyInfo; found \(names)")
+            throw XMLSecurityError(
+                code: .malformedSignature,
+                detail: "ds:Signature must hold SignedInfo, SignatureValue and an optional KeyInfo; found \(names)")
         }
         let signedInfo = parts[0]
         let infoParts = signedInfo.children
@@ -35,11 +38,13 @@ struct SignaturePlan {
             infoParts[0].isNamed("CanonicalizationMethod", namespace: Self.ds),
             infoParts[1].isNamed("SignatureMethod", namespace: Self.ds)
         else {
-            throw XMLSecurityError(code: .malformedSignature, detail: "SignedInfo must start with CanonicalizationMethod and SignatureMethod")
+            throw XMLSecurityError(
+                code: .malformedSignature, detail: "SignedInfo must start with CanonicalizationMethod and SignatureMethod")
         }
         let references = signedInfo.children(named: "Reference", namespace: Self.ds)
         guard references.count == 1, infoParts.count == 3 else {
-            throw XMLSecurityError(code: .multipleReferences, detail: "SignedInfo must hold exactly one Reference; it holds \(references.count)")
+            throw XMLSecurityError(
+                code: .multipleReferences, detail: "SignedInfo must hold exactly one Reference; it holds \(references.count)")
         }
         let c14n = infoParts[0].attribute("Algorithm") ?? ""
         guard c14n == XMLDSig.exclusiveC14N else {
@@ -57,11 +62,13 @@ struct SignaturePlan {
         }
         let uri = reference.attribute("URI") ?? ""
         guard uri == "#" + id else {
-            throw XMLSecurityError(code: .referenceMismatch, detail: "the signature references \"\(uri)\", not this <\(element.localName)> (#\(id))")
+            throw XMLSecurityError(
+                code: .referenceMismatch, detail: "the signature references \"\(uri)\", not this <\(element.localName)> (#\(id))")
         }
         referenceURI = uri
         guard element.document.idOccurrences(id) == 1, Self.idResolves(id, to: element) else {
-            throw XMLSecurityError(code: .duplicateID, detail: "ID \(id) occurs \(element.document.idOccurrences(id)) times in the document")
+            throw XMLSecurityError(
+                code: .duplicateID, detail: "ID \(id) occurs \(element.document.idOccurrences(id)) times in the document")
         }
 
         let referenceParts = reference.children
@@ -74,7 +81,9 @@ struct SignaturePlan {
                 algorithms.allSatisfy(allowed.contains), Set(algorithms).count == algorithms.count,
                 algorithms.last == XMLDSig.exclusiveC14N
             else {
-                throw XMLSecurityError(code: .transformNotAllowed, detail: "reference transforms [\(algorithms.joined(separator: ", "))] are not enveloped-signature + exclusive c14n")
+                throw XMLSecurityError(
+                    code: .transformNotAllowed,
+                    detail: "reference transforms [\(algorithms.joined(separator: ", "))] are not enveloped-signature + exclusive c14n")
             }
             index = 1
         } else {
@@ -92,7 +101,8 @@ struct SignaturePlan {
         }
         digestAlgorithm = digest
 
-        keyInfoCertificates = parts.count == 3
+        keyInfoCertificates =
+            parts.count == 3
             ? parts[2].descendants(named: "X509Certificate", namespace: Self.ds).compactMap { PEM.base64Decode($0.textContent) }
             : []
         signatureNode = signature.node

@@ -22,11 +22,13 @@ public enum SignatureVerifier {
         guard !candidates.isEmpty else {
             throw XMLSecurityError(
                 code: .untrustedKey,
-                detail: "signed with \(plan.signatureAlgorithm.rawValue) but no trusted \(plan.signatureAlgorithm.keyKind.rawValue) key exists")
+                detail:
+                    "signed with \(plan.signatureAlgorithm.rawValue) but no trusted \(plan.signatureAlgorithm.keyKind.rawValue) key exists")
         }
         // Try the key whose certificate the message names first; KeyInfo never adds a key.
         let hinted = plan.keyInfoCertificates
-        let ordered = candidates.filter { index in hinted.contains { $0 == trustedKeys[index].certificateDER } }
+        let ordered =
+            candidates.filter { index in hinted.contains { $0 == trustedKeys[index].certificateDER } }
             + candidates.filter { index in !hinted.contains { $0 == trustedKeys[index].certificateDER } }
 
         var lastFailure = XMLSecurityError(code: .signatureMismatch, detail: "the signature does not verify with any trusted key")
@@ -38,7 +40,8 @@ public enum SignatureVerifier {
                     digestAlgorithm: plan.digestAlgorithm, trustedKeyIndex: index)
             case .digestMismatch:
                 // The digest does not depend on the key: the signed content was changed.
-                throw XMLSecurityError(code: .digestMismatch, detail: "the digest of \(plan.referenceURI) does not match: the signed content was altered")
+                throw XMLSecurityError(
+                    code: .digestMismatch, detail: "the digest of \(plan.referenceURI) does not match: the signed content was altered")
             case .signatureMismatch:
                 continue
             case .failed(let reason):
@@ -49,7 +52,8 @@ public enum SignatureVerifier {
         // that is a foreign signer, not a damaged signature.
         let namesTrusted = hinted.contains { der in trustedKeys.contains { $0.certificateDER == der } }
         if !hinted.isEmpty, !namesTrusted {
-            throw XMLSecurityError(code: .untrustedKey, detail: "signed with a certificate that is not among the trusted ones (\(lastFailure.detail))")
+            throw XMLSecurityError(
+                code: .untrustedKey, detail: "signed with a certificate that is not among the trusted ones (\(lastFailure.detail))")
         }
         throw lastFailure
     }
@@ -86,7 +90,8 @@ public enum SignatureVerifier {
             return .failed("xmlsec processed \(gh_dsig_reference_count(context)) references")
         }
         if context.pointee.status == xmlSecDSigStatusSucceeded {
-            return gh_dsig_reference_status(context, 0) == Int32(xmlSecDSigStatusSucceeded.rawValue) ? .valid : .failed("reference not verified")
+            return gh_dsig_reference_status(context, 0) == Int32(xmlSecDSigStatusSucceeded.rawValue)
+                ? .valid : .failed("reference not verified")
         }
         if gh_dsig_reference_status(context, 0) != Int32(xmlSecDSigStatusSucceeded.rawValue) { return .digestMismatch }
         return .signatureMismatch

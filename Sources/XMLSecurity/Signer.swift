@@ -110,7 +110,8 @@ enum DetachedSignature {
             xmlSecTransformCtxBinaryExecute(context, buffer.baseAddress, CUnsignedInt(buffer.count))
         }
         guard executed >= 0 else {
-            throw XMLSecurityError(code: signature == nil ? .signingFailed : .signatureMismatch, detail: "xmlsec could not process the data")
+            throw XMLSecurityError(
+                code: signature == nil ? .signingFailed : .signatureMismatch, detail: "xmlsec could not process the data")
         }
         guard let signature else {
             guard let result = context.pointee.result, let data = xmlSecBufferGetData(result) else {
@@ -146,7 +147,7 @@ extension SignatureVerifier {
             do {
                 _ = try DetachedSignature.run(bytes, key: key.storage, algorithm: algorithm, signature: signature)
                 return index
-            } catch where error.code == .signatureMismatch {
+            } catch  where error.code == .signatureMismatch {
                 continue
             }
         }

@@ -18,7 +18,8 @@ public struct SigningKey: Sendable {
                 throw XMLSecurityError(code: .invalidKey, detail: "no PEM certificate found")
             }
             let status = der.withUnsafeBufferPointer { buffer in
-                xmlSecOpenSSLAppKeyCertLoadMemory(storage.pointer, buffer.baseAddress, CUnsignedInt(buffer.count), xmlSecKeyDataFormatCertDer)
+                xmlSecOpenSSLAppKeyCertLoadMemory(
+                    storage.pointer, buffer.baseAddress, CUnsignedInt(buffer.count), xmlSecKeyDataFormatCertDer)
             }
             guard status >= 0 else { throw XMLSecurityError(code: .invalidKey, detail: "the certificate could not be attached to the key") }
             certificateDER = der

@@ -117,7 +117,8 @@ extension XMLDocument {
                 var attribute = node.pointee.properties
                 while let current = attribute {
                     let name = String(cString: current.pointee.name)
-                    let isXMLID = name == "id" && current.pointee.ns.map { XMLElement.string($0.pointee.href) == XMLElement.xmlNamespace } == true
+                    let isXMLID =
+                        name == "id" && current.pointee.ns.map { XMLElement.string($0.pointee.href) == XMLElement.xmlNamespace } == true
                     if isXMLID || ["ID", "Id", "id"].contains(name) || limits.idAttributeNames.contains(name) {
                         let value = XMLElement.attributeValue(current)
                         counts[value, default: 0] += 1

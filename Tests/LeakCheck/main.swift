@@ -20,7 +20,9 @@ let verifyInputs = try [
 ].map { try bytes("xmlsec/\($0)") }
 let hostile = try ["billion-laughs.xml", "doctype-xxe.xml", "not-well-formed.xml", "deep-nesting.xml"].map { try bytes("xmlsec/\($0)") }
 let encrypted = try ["enc-aes128-gcm-oaep.xml", "enc-aes256-gcm-oaep-sha256.xml", "enc-rsa15.xml"].map { try bytes("xmlsec/\($0)") }
-let request = Array(#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r1" Version="2.0"><saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">sp</saml:Issuer></samlp:AuthnRequest>"#.utf8)
+let request = Array(
+    #"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r1" Version="2.0"><saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">sp</saml:Issuer></samlp:AuthnRequest>"#
+        .utf8)
 
 var outcomes = [String: Int]()
 for _ in 0..<rounds {
@@ -42,7 +44,8 @@ for _ in 0..<rounds {
         let document = try XMLDocument(parsing: input)
         guard let container = document.root.firstChild(named: "EncryptedAssertion", namespace: assertionNS) else { continue }
         do {
-            _ = try Decryptor.decrypt(container, keys: decryptionKeys, options: DecryptionOptions(allowsRSA15: index == 2 && rounds % 2 == 0))
+            _ = try Decryptor.decrypt(
+                container, keys: decryptionKeys, options: DecryptionOptions(allowsRSA15: index == 2 && rounds % 2 == 0))
             outcomes["decrypted", default: 0] += 1
         } catch {
             outcomes[error.code.rawValue, default: 0] += 1

@@ -18,7 +18,8 @@ import XMLSecurity
     ])
     func xmlsec1EncryptedAssertionDecryptsAndItsSignatureVerifies(_ name: String, _ options: DecryptionOptions) throws {
         let container = try Self.encryptedAssertion(name)
-        let assertion = try Decryptor.decrypt(container, keys: [Fixture.decryptionKey("sp2"), Fixture.decryptionKey("sp")], options: options)
+        let assertion = try Decryptor.decrypt(
+            container, keys: [Fixture.decryptionKey("sp2"), Fixture.decryptionKey("sp")], options: options)
         #expect(assertion.localName == "Assertion")
         #expect(assertion.attribute("ID") == "_assert1")
         let verified = try SignatureVerifier.verify(assertion, trustedKeys: Fixture.idpKeys())

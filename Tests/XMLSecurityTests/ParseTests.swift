@@ -9,7 +9,9 @@ import XMLSecurity
         #expect(XMLSecurityLibraryInfo.xmlSecSizeWidth == 4)
     }
 
-    @Test(arguments: ["doctype-xxe.xml", "doctype-xxe-etc-passwd.xml", "billion-laughs.xml", "doctype-internal-only.xml", "external-dtd.xml"])
+    @Test(arguments: [
+        "doctype-xxe.xml", "doctype-xxe-etc-passwd.xml", "billion-laughs.xml", "doctype-internal-only.xml", "external-dtd.xml",
+    ])
     func anyDoctypeIsRefused(_ name: String) throws {
         let error = #expect(throws: XMLSecurityError.self) { try Fixture.document(name) }
         #expect(error?.code == .doctypeForbidden)

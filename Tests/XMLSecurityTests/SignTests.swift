@@ -18,7 +18,8 @@ import XMLSecurity
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/xmlsec1")
         process.arguments = [
-            "--verify", "--enabled-key-data", "key-name", "--pubkey-cert-pem", Fixture.root.appendingPathComponent("keys/\(certificate).crt").path,
+            "--verify", "--enabled-key-data", "key-name", "--pubkey-cert-pem",
+            Fixture.root.appendingPathComponent("keys/\(certificate).crt").path,
             "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest", file.path,
         ]
         process.standardOutput = FileHandle.nullDevice

@@ -102,7 +102,8 @@ import XMLSecurity
         }
         #expect(error?.code == .signatureMissing)
         // The signed original still verifies, and what comes back is that original, not the evil one.
-        let hidden = try #require(document.root.descendants(named: "Assertion", namespace: Fixture.samlAssertion).first { $0.attribute("ID") == "_assert1" })
+        let hidden = try #require(
+            document.root.descendants(named: "Assertion", namespace: Fixture.samlAssertion).first { $0.attribute("ID") == "_assert1" })
         let verified = try SignatureVerifier.verify(hidden, trustedKeys: Fixture.idpKeys())
         #expect(verified.element == hidden)
         #expect(verified.element != visible)
