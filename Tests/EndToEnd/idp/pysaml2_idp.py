@@ -55,6 +55,7 @@ def parse_args(argv=None):
     p.add_argument("--domain", action="append", default=[], help="email domain (shibmd:Scope, mdui:DomainHint)")
     p.add_argument("--sp-metadata", action="append", default=[], help="SP metadata URL or file; loaded at first use")
     p.add_argument("--metadata-out", help="also write the IdP metadata to this file")
+    p.add_argument("--want-signed-requests", action="store_true", help="refuse unsigned AuthnRequests")
     p.add_argument("--test-hooks", action="store_true", help="honour the e2e_hold and e2e_expired form fields")
     return p.parse_args(argv)
 
@@ -85,7 +86,7 @@ def idp_config(args, base, lifetime_minutes):
                     NAMEID_FORMAT_TRANSIENT,
                     NAMEID_FORMAT_UNSPECIFIED,
                 ],
-                "want_authn_requests_signed": False,
+                "want_authn_requests_signed": args.want_signed_requests,
                 "sign_response": True,
                 "sign_assertion": True,
                 "scope": args.domain,
@@ -167,16 +168,17 @@ class IdP:
         self.lock = threading.Lock()
         self.pending = {}  # form key -> (response arguments, RelayState)
         self.issued = {}  # username -> {"name_id", "format"}
-        self.sp_loaded = False
+        self.sp_loaded = set()  # --sp-metadata sources already loaded
 
     def ensure_sp_metadata(self):
-        if self.sp_loaded:
-            return
+        """Loads each SP's metadata at first use: the SP (Gatehouse) may start after the IdP."""
         for source in self.args.sp_metadata:
+            if source in self.sp_loaded:
+                continue
             xml = read_source(source)
             for server in (self.server, self.expired_server):
                 server.metadata.load("inline", xml)
-        self.sp_loaded = True
+            self.sp_loaded.add(source)
 
     def receive_request(self, saml_request, binding, relay_state, sigalg=None, signature=None):
         with self.lock:
