@@ -59,8 +59,10 @@ def stop(process, grace=5.0):
         process.wait()
 
 
-def idp_command(port, users, domain, display_name, sp_metadata, metadata_out, key="idp-rsa"):
-    """The command line that starts one pysaml2 IdP with test hooks on."""
+def idp_command(port, users, domain, display_name, sp_metadata, metadata_out, key="idp-rsa", extra=()):
+    """The command line that starts one pysaml2 IdP with test hooks on. `sp_metadata` is a
+    file, a URL, or a list of those."""
+    sources = sp_metadata if isinstance(sp_metadata, (list, tuple)) else [sp_metadata]
     return [
         sys.executable, "-W", "ignore", str(IDP_SCRIPT),
         "--port", str(port),
@@ -69,7 +71,8 @@ def idp_command(port, users, domain, display_name, sp_metadata, metadata_out, ke
         "--cert", str(KEYS / f"{key}.crt"),
         "--domain", domain,
         "--display-name", display_name,
-        "--sp-metadata", str(sp_metadata),
+        *[arg for source in sources for arg in ("--sp-metadata", str(source))],
         "--metadata-out", str(metadata_out),
         "--test-hooks",
+        *extra,
     ]  # fmt: skip

@@ -164,3 +164,10 @@ def test_request_from_an_unknown_sp_is_refused(idp, tmp_path):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(dict(info["headers"])["Location"])
     assert refused.value.code == 400
+
+
+@pytest.mark.parametrize("element", ["Response", "Assertion"])
+def test_committed_capture_still_verifies_with_xmlsec1(element):
+    captured = harness.ROOT / "Fixtures" / "captured" / "pysaml2" / "response.xml"
+    result = fake_sp.xmlsec_verify(captured, harness.KEYS / "idp-rsa.crt", element)
+    assert result.returncode == 0, result.stderr
