@@ -4,7 +4,8 @@
 # process on 127.0.0.1, runs pytest, and stops everything it started.
 #
 #   Tests/EndToEnd/run.sh              the whole suite (needs `gatehouse serve`)
-#   Tests/EndToEnd/run.sh --idp-only   only the tests that need no gatehouse (IdP, upstream)
+#   Tests/EndToEnd/run.sh --idp-only   only the tests that need no gatehouse server (IdP,
+#                                      upstream, vendor metadata) and no Swift build
 #
 # On failure, screenshots and HTML of every page a failed test went through, and the logs of
 # every process, are kept under .ci/output/e2e (or $E2E_OUTPUT); their paths are printed.
@@ -49,7 +50,7 @@ mkdir -p "$output"
 export E2E_OUTPUT=$output
 
 if [ "$mode" = --idp-only ]; then
-    run_pytest "$e2e/test_idp.py" "$e2e/test_upstream.py"
+    run_pytest "$e2e/test_idp.py" "$e2e/test_upstream.py" "$e2e/test_idp_metadata.py"
     exit $?
 fi
 
@@ -62,10 +63,11 @@ if ! swift build --product gatehouse >"$output/build.log" 2>&1; then
     exit 1
 fi
 gatehouse="$(swift build --product gatehouse --show-bin-path)/gatehouse"
+export E2E_GATEHOUSE_BIN=$gatehouse
 if ! "$gatehouse" serve --help >/dev/null 2>&1; then
     say "gatehouse has no 'serve' subcommand yet, so the browser scenarios cannot run."
     say "running the tests that need no server, then failing on purpose"
-    run_pytest "$e2e/test_idp.py" "$e2e/test_upstream.py" || true
+    run_pytest "$e2e/test_idp.py" "$e2e/test_upstream.py" "$e2e/test_idp_metadata.py" || true
     say "FAILED: the server is missing: '$gatehouse serve' does not exist (issue 4)"
     exit 3
 fi
