@@ -48,7 +48,8 @@ import XMLSecurity
         #expect(parameters["RelayState"] == "k/8+x=1&y")
         #expect(parameters["Signature"] == nil)
         // Inflate independently of the binding code: raw DEFLATE, no zlib header.
-        var buffer = ByteBuffer(bytes: try #require(Data(base64Encoded: try #require(parameters["SAMLRequest"]))))
+        let encoded = try #require(parameters["SAMLRequest"])
+        var buffer = ByteBuffer(bytes: try #require(Data(base64Encoded: encoded)))
         var inflated = try buffer.decompress(with: .deflate())
         #expect(inflated.readString(length: inflated.readableBytes) == request.xml)
         let decoded = try RedirectMessage(query: query)
@@ -64,7 +65,8 @@ import XMLSecurity
         let signedPart = String(query[..<signatureStart.lowerBound])
         #expect(signedPart.hasPrefix("SAMLRequest="))
         #expect(signedPart.contains("&RelayState=abc&SigAlg="))
-        let signature = try #require(Data(base64Encoded: try #require(Self.parameters(query)["Signature"])))
+        let encodedSignature = try #require(Self.parameters(query)["Signature"])
+        let signature = try #require(Data(base64Encoded: encodedSignature))
         let index = try SignatureVerifier.verifyDetached(
             Array(signedPart.utf8), signature: [UInt8](signature), algorithm: algorithm, trustedKeys: [try Fixture.trustedKey("sp")])
         #expect(index == 0)

@@ -15,16 +15,26 @@ import Testing
 
     static let claims = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
     static let shapes = [
-        Shape(file: "okta", issuer: "http://www.okta.com/exk1fcia6d6EMsf331d8", email: "email", givenName: "firstName", surname: "lastName", groups: "groups"),
+        Shape(
+            file: "okta", issuer: "http://www.okta.com/exk1fcia6d6EMsf331d8", email: "email", givenName: "firstName", surname: "lastName",
+            groups: "groups"),
         Shape(
             file: "entra-id", issuer: "https://sts.windows.net/8f3b2c1a-4d5e-4f60-9a7b-0c1d2e3f4a5b/", email: claims + "emailaddress",
-            givenName: claims + "givenname", surname: claims + "surname", groups: "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"),
+            givenName: claims + "givenname", surname: claims + "surname",
+            groups: "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"),
         Shape(
-            file: "adfs", issuer: "http://adfs.example.com/adfs/services/trust", email: claims + "emailaddress", givenName: claims + "givenname",
+            file: "adfs", issuer: "http://adfs.example.com/adfs/services/trust", email: claims + "emailaddress",
+            givenName: claims + "givenname",
             surname: claims + "surname", groups: "http://schemas.xmlsoap.org/claims/Group"),
-        Shape(file: "google-workspace", issuer: "https://accounts.google.com/o/saml2?idpid=C01abcde2", email: "email", givenName: "first_name", surname: "last_name", groups: "groups"),
-        Shape(file: "keycloak", issuer: "https://keycloak.example.com/realms/acme", email: "email", givenName: "givenName", surname: "surname", groups: "groups"),
-        Shape(file: "simplesamlphp", issuer: "https://simplesaml.example.com/saml2/idp/metadata.php", email: "mail", givenName: "givenName", surname: "sn", groups: "isMemberOf"),
+        Shape(
+            file: "google-workspace", issuer: "https://accounts.google.com/o/saml2?idpid=C01abcde2", email: "email",
+            givenName: "first_name", surname: "last_name", groups: "groups"),
+        Shape(
+            file: "keycloak", issuer: "https://keycloak.example.com/realms/acme", email: "email", givenName: "givenName",
+            surname: "surname", groups: "groups"),
+        Shape(
+            file: "simplesamlphp", issuer: "https://simplesaml.example.com/saml2/idp/metadata.php", email: "mail", givenName: "givenName",
+            surname: "sn", groups: "isMemberOf"),
     ]
 
     @Test(arguments: shapes)

@@ -38,14 +38,17 @@ import XMLSecurity
 
     @Test func signedPostLogoutRequestFromTheIdPIsAccepted() throws {
         let xml = try Signer.signEnveloped(Array(Self.idpRequest().xml.utf8), key: try Fixture.signingKey("idp-rsa"))
-        let request = try LogoutValidator(singleLogoutServiceURL: Self.slo).validateRequest(postedXML: xml, from: try Self.idp(), now: Fixture.instant)
+        let request = try LogoutValidator(singleLogoutServiceURL: Self.slo).validateRequest(
+            postedXML: xml, from: try Self.idp(), now: Fixture.instant)
         #expect(request.sessionIndexes == ["_session-91e2"])
     }
 
     @Test func unsignedLogoutRequestIsRefused() throws {
         let validator = LogoutValidator(singleLogoutServiceURL: Self.slo)
         let redirect = #expect(throws: SAMLValidationError.self) {
-            try validator.validateRequest(redirect: try RedirectMessage(query: try HTTPRedirectBinding.encode(Self.idpRequest().xml)), from: try Self.idp(), now: Fixture.instant)
+            try validator.validateRequest(
+                redirect: try RedirectMessage(query: try HTTPRedirectBinding.encode(Self.idpRequest().xml)), from: try Self.idp(),
+                now: Fixture.instant)
         }
         #expect(redirect?.code == .signatureMissing)
         let post = #expect(throws: SAMLValidationError.self) {
@@ -68,17 +71,21 @@ import XMLSecurity
         wrongDestination.destination = "https://other-sp.example.com/slo"
         let destination = #expect(throws: SAMLValidationError.self) { try check(wrongDestination) }
         #expect(destination?.code == .destinationMismatch)
-        let expired = #expect(throws: SAMLValidationError.self) { try check(Self.idpRequest(), now: Fixture.instant.addingTimeInterval(391)) }
+        let expired = #expect(throws: SAMLValidationError.self) {
+            try check(Self.idpRequest(), now: Fixture.instant.addingTimeInterval(391))
+        }
         #expect(expired?.code == .expired)
     }
 
     @Test func logoutResponseMustAnswerOurRequestWithSuccess() throws {
         let key = try Fixture.signingKey("idp-rsa")
         let validator = LogoutValidator(singleLogoutServiceURL: Self.slo)
-        var response = LogoutResponse(id: "_lresp1", issueInstant: Fixture.instant, destination: Self.slo, issuer: Fixture.idpEntityID, inResponseTo: "_out1")
+        var response = LogoutResponse(
+            id: "_lresp1", issueInstant: Fixture.instant, destination: Self.slo, issuer: Fixture.idpEntityID, inResponseTo: "_out1")
         func validate(_ response: LogoutResponse) throws(SAMLValidationError) -> LogoutResponse {
             let query = try! HTTPRedirectBinding.encode(response.xml, parameter: .response, signingKey: key)
-            return try validator.validateResponse(redirect: try RedirectMessage(query: query), from: try! Self.idp(), expectedRequestID: "_out1")
+            return try validator.validateResponse(
+                redirect: try RedirectMessage(query: query), from: try! Self.idp(), expectedRequestID: "_out1")
         }
         #expect(try validate(response) == response)
         response.inResponseTo = "_other"

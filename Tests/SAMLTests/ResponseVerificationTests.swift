@@ -34,8 +34,9 @@ import Testing
     }
 
     @Test func rejectedResponseGivesExitCodeOneAndALineStartingWithTheCode() async throws {
+        let input = try Self.input("invalid/audienceMismatch.xml")
         do {
-            _ = try await ResponseVerification.run(try Self.input("invalid/audienceMismatch.xml"))
+            _ = try await ResponseVerification.run(input)
             Issue.record("accepted")
         } catch {
             #expect(error.exitCode == 1)

@@ -12,7 +12,10 @@ import Testing
         #expect(abs(date.timeIntervalSince1970 - seconds) < 0.0005)
     }
 
-    @Test(arguments: ["", "2026-06-01", "2026-13-01T00:00:00Z", "2026-06-01T12:00:00", "2026-06-01T12:00:00.Z", "２０２６-06-01T12:00:00Z", "2026-06-01T12:00:00Zjunk"])
+    @Test(arguments: [
+        "", "2026-06-01", "2026-13-01T00:00:00Z", "2026-06-01T12:00:00", "2026-06-01T12:00:00.Z", "２０２６-06-01T12:00:00Z",
+        "2026-06-01T12:00:00Zjunk",
+    ])
     func refusesMalformedDateTimes(_ text: String) {
         #expect(SAMLInstant.parse(text) == nil)
     }

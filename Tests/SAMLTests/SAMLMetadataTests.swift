@@ -75,7 +75,9 @@ import XMLSecurity
         #expect(error?.code == .signatureInvalid)
     }
 
-    @Test(arguments: ["<x/>", "not xml", "<!DOCTYPE a><md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"a\"/>"])
+    @Test(arguments: [
+        "<x/>", "not xml", "<!DOCTYPE a><md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"a\"/>",
+    ])
     func nonMetadataIsRefused(_ text: String) {
         let error = #expect(throws: MetadataError.self) { try SAMLMetadata(parsing: text) }
         #expect(error?.code == .malformed)

@@ -25,7 +25,9 @@ import XMLSecurity
         #expect(sp.children(named: "SingleLogoutService", namespace: SAMLNamespace.metadata).count == 2)
         let keys = sp.children(named: "KeyDescriptor", namespace: SAMLNamespace.metadata)
         #expect(keys.map { $0.attribute("use") } == ["signing", "encryption"])
-        let methods = keys[1].children(named: "EncryptionMethod", namespace: SAMLNamespace.metadata).compactMap { $0.attribute("Algorithm") }
+        let methods = keys[1].children(named: "EncryptionMethod", namespace: SAMLNamespace.metadata).compactMap {
+            $0.attribute("Algorithm")
+        }
         #expect(methods.first == "http://www.w3.org/2009/xmlenc11#aes256-gcm")
         #expect(!methods.contains { $0.contains("cbc") || $0.contains("rsa-1_5") })
         // The certificate written is the one configured.

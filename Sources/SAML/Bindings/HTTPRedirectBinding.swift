@@ -1,6 +1,6 @@
-public import XMLSecurity
 import CompressNIO
 import NIOCore
+public import XMLSecurity
 
 /// The HTTP-Redirect binding (Bindings §3.4): raw DEFLATE, base64, URL encoding, and an
 /// optional signature over the exact query string.

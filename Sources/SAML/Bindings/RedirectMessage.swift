@@ -55,7 +55,9 @@ public struct RedirectMessage: Sendable {
     }
 
     /// Verifies the detached signature with the IdP's keys; throws if absent or invalid.
-    public func verifySignature(trustedKeys: [TrustedKey], options: VerificationOptions = VerificationOptions(), issuer: String? = nil) throws(SAMLValidationError) {
+    public func verifySignature(trustedKeys: [TrustedKey], options: VerificationOptions = VerificationOptions(), issuer: String? = nil)
+        throws(SAMLValidationError)
+    {
         guard let signature, let uri = signatureAlgorithmURI else {
             throw SAMLValidationError(code: .signatureMissing, detail: "the redirect message carries no Signature/SigAlg", issuer: issuer)
         }
@@ -63,7 +65,8 @@ public struct RedirectMessage: Sendable {
             throw SAMLValidationError(code: .weakAlgorithm, detail: "SigAlg \(uri) is not allowed", issuer: issuer)
         }
         do {
-            _ = try SignatureVerifier.verifyDetached(signedBytes, signature: signature, algorithm: algorithm, trustedKeys: trustedKeys, options: options)
+            _ = try SignatureVerifier.verifyDetached(
+                signedBytes, signature: signature, algorithm: algorithm, trustedKeys: trustedKeys, options: options)
         } catch {
             throw SAMLValidationError(error, issuer: issuer)
         }

@@ -27,7 +27,10 @@ public struct LogoutRequest: Sendable, Equatable {
     public var reason: String?
 
     /// Creates a request.
-    public init(id: String, issueInstant: Date, destination: String?, issuer: String, nameID: String, nameIDFormat: String? = nil, sessionIndexes: [String] = []) {
+    public init(
+        id: String, issueInstant: Date, destination: String?, issuer: String, nameID: String, nameIDFormat: String? = nil,
+        sessionIndexes: [String] = []
+    ) {
         self.id = id
         self.issueInstant = issueInstant
         self.destination = destination
@@ -39,8 +42,9 @@ public struct LogoutRequest: Sendable, Equatable {
 
     /// The request for ending `identity`'s session at its IdP.
     public init(id: String, issueInstant: Date, destination: String?, issuer: String, identity: Identity) {
-        self.init(id: id, issueInstant: issueInstant, destination: destination, issuer: issuer, nameID: identity.nameID,
-                  nameIDFormat: identity.nameIDFormat, sessionIndexes: identity.sessionIndex.map { [$0] } ?? [])
+        self.init(
+            id: id, issueInstant: issueInstant, destination: destination, issuer: issuer, nameID: identity.nameID,
+            nameIDFormat: identity.nameIDFormat, sessionIndexes: identity.sessionIndex.map { [$0] } ?? [])
         nameQualifier = identity.nameQualifier
         spNameQualifier = identity.spNameQualifier
     }
@@ -68,7 +72,8 @@ public struct LogoutRequest: Sendable, Equatable {
             throw SAMLValidationError(code: .malformed, detail: "root is <\(element.localName)>, expected samlp:LogoutRequest")
         }
         let issuer = element.firstChild(named: "Issuer", namespace: SAMLNamespace.assertion)?.textContent.trimmed
-        guard let id = element.attribute("ID"), let instant = element.attribute("IssueInstant").flatMap(SAMLInstant.parse), let issuer else {
+        guard let id = element.attribute("ID"), let instant = element.attribute("IssueInstant").flatMap(SAMLInstant.parse), let issuer
+        else {
             throw SAMLValidationError(code: .malformed, detail: "LogoutRequest lacks ID, IssueInstant or Issuer", issuer: issuer)
         }
         guard let nameIDElement = element.firstChild(named: "NameID", namespace: SAMLNamespace.assertion) else {

@@ -21,7 +21,10 @@ public struct LogoutResponse: Sendable, Equatable {
     public var statusMessage: String?
 
     /// Creates a response (Success unless told otherwise).
-    public init(id: String, issueInstant: Date, destination: String?, issuer: String, inResponseTo: String?, statusCode: String = SAMLNamespace.statusSuccess) {
+    public init(
+        id: String, issueInstant: Date, destination: String?, issuer: String, inResponseTo: String?,
+        statusCode: String = SAMLNamespace.statusSuccess
+    ) {
         self.id = id
         self.issueInstant = issueInstant
         self.destination = destination
@@ -38,7 +41,8 @@ public struct LogoutResponse: Sendable, Equatable {
         var text = "<samlp:LogoutResponse xmlns:samlp=\"\(SAMLNamespace.samlp)\" xmlns:saml=\"\(SAMLNamespace.assertion)\" \(attributes)>"
         text += "<saml:Issuer>\(issuer.xmlEscaped)</saml:Issuer><samlp:Status>"
         if let subStatusCode {
-            text += "<samlp:StatusCode Value=\"\(statusCode.xmlEscaped)\"><samlp:StatusCode Value=\"\(subStatusCode.xmlEscaped)\"/></samlp:StatusCode>"
+            text +=
+                "<samlp:StatusCode Value=\"\(statusCode.xmlEscaped)\"><samlp:StatusCode Value=\"\(subStatusCode.xmlEscaped)\"/></samlp:StatusCode>"
         } else {
             text += "<samlp:StatusCode Value=\"\(statusCode.xmlEscaped)\"/>"
         }
@@ -57,10 +61,12 @@ public struct LogoutResponse: Sendable, Equatable {
         guard let id = element.attribute("ID"), let instant = element.attribute("IssueInstant").flatMap(SAMLInstant.parse),
             let issuer, let value = code?.attribute("Value")
         else {
-            throw SAMLValidationError(code: .malformed, detail: "LogoutResponse lacks ID, IssueInstant, Issuer or StatusCode", issuer: issuer)
+            throw SAMLValidationError(
+                code: .malformed, detail: "LogoutResponse lacks ID, IssueInstant, Issuer or StatusCode", issuer: issuer)
         }
-        self.init(id: id, issueInstant: instant, destination: element.attribute("Destination"), issuer: issuer,
-                  inResponseTo: element.attribute("InResponseTo"), statusCode: value)
+        self.init(
+            id: id, issueInstant: instant, destination: element.attribute("Destination"), issuer: issuer,
+            inResponseTo: element.attribute("InResponseTo"), statusCode: value)
         subStatusCode = code?.firstChild(named: "StatusCode", namespace: SAMLNamespace.samlp)?.attribute("Value")
         statusMessage = status?.firstChild(named: "StatusMessage", namespace: SAMLNamespace.samlp)?.textContent
     }

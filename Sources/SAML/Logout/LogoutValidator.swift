@@ -18,26 +18,35 @@ public struct LogoutValidator: Sendable {
 
     /// Validates a LogoutRequest from `idp`. `redirect` is the decoded query for HTTP-Redirect;
     /// for HTTP-POST pass the posted XML in `postedXML`.
-    public func validateRequest(redirect: RedirectMessage? = nil, postedXML: [UInt8]? = nil, from idp: IdentityProvider, now: Date) throws(SAMLValidationError) -> LogoutRequest {
+    public func validateRequest(redirect: RedirectMessage? = nil, postedXML: [UInt8]? = nil, from idp: IdentityProvider, now: Date)
+        throws(SAMLValidationError) -> LogoutRequest
+    {
         let element = try verifiedRoot(redirect: redirect, postedXML: postedXML, idp: idp)
         let request = try LogoutRequest(element: element)
         try checkCommon(issuer: request.issuer, destination: request.destination, idp: idp)
         if let notOnOrAfter = request.notOnOrAfter, now.addingTimeInterval(-skew) >= notOnOrAfter {
-            throw SAMLValidationError(code: .expired, detail: "LogoutRequest NotOnOrAfter is \(SAMLInstant.format(notOnOrAfter))", issuer: idp.entityID)
+            throw SAMLValidationError(
+                code: .expired, detail: "LogoutRequest NotOnOrAfter is \(SAMLInstant.format(notOnOrAfter))", issuer: idp.entityID)
         }
         return request
     }
 
     /// Validates the LogoutResponse answering our request `expectedRequestID`.
-    public func validateResponse(redirect: RedirectMessage? = nil, postedXML: [UInt8]? = nil, from idp: IdentityProvider, expectedRequestID: String) throws(SAMLValidationError) -> LogoutResponse {
+    public func validateResponse(
+        redirect: RedirectMessage? = nil, postedXML: [UInt8]? = nil, from idp: IdentityProvider, expectedRequestID: String
+    ) throws(SAMLValidationError) -> LogoutResponse {
         let element = try verifiedRoot(redirect: redirect, postedXML: postedXML, idp: idp)
         let response = try LogoutResponse(element: element)
         try checkCommon(issuer: response.issuer, destination: response.destination, idp: idp)
         guard response.inResponseTo == expectedRequestID else {
-            throw SAMLValidationError(code: .inResponseToMismatch, detail: "InResponseTo is \(response.inResponseTo ?? "absent"), expected \(expectedRequestID)", issuer: idp.entityID)
+            throw SAMLValidationError(
+                code: .inResponseToMismatch, detail: "InResponseTo is \(response.inResponseTo ?? "absent"), expected \(expectedRequestID)",
+                issuer: idp.entityID)
         }
         guard response.statusCode == SAMLNamespace.statusSuccess else {
-            throw SAMLValidationError(code: .statusNotSuccess, detail: "status \(response.statusCode)\(response.subStatusCode.map { " / \($0)" } ?? "")", issuer: idp.entityID)
+            throw SAMLValidationError(
+                code: .statusNotSuccess, detail: "status \(response.statusCode)\(response.subStatusCode.map { " / \($0)" } ?? "")",
+                issuer: idp.entityID)
         }
         return response
     }
@@ -52,12 +61,16 @@ public struct LogoutValidator: Sendable {
             throw SAMLValidationError(code: .issuerMismatch, detail: "Issuer is \(issuer), expected \(idp.entityID)", issuer: idp.entityID)
         }
         if let destination, destination != singleLogoutServiceURL {
-            throw SAMLValidationError(code: .destinationMismatch, detail: "Destination is \(destination), expected \(singleLogoutServiceURL)", issuer: idp.entityID)
+            throw SAMLValidationError(
+                code: .destinationMismatch, detail: "Destination is \(destination), expected \(singleLogoutServiceURL)",
+                issuer: idp.entityID)
         }
     }
 
     /// The message root, read only after its signature verified.
-    private func verifiedRoot(redirect: RedirectMessage?, postedXML: [UInt8]?, idp: IdentityProvider) throws(SAMLValidationError) -> XMLElement {
+    private func verifiedRoot(redirect: RedirectMessage?, postedXML: [UInt8]?, idp: IdentityProvider) throws(SAMLValidationError)
+        -> XMLElement
+    {
         let options = VerificationOptions(allowsSHA1: allowsSHA1)
         guard let bytes = redirect?.xml ?? postedXML else {
             throw SAMLValidationError(code: .malformed, detail: "no message given", issuer: idp.entityID)

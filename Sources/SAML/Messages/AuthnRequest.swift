@@ -26,7 +26,10 @@ public struct AuthnRequest: Sendable, Equatable {
     public var authnContextComparison = "exact"
 
     /// Creates a request.
-    public init(id: String, issueInstant: Date, destination: String, assertionConsumerServiceURL: String, issuer: String, nameIDFormat: String? = nil) {
+    public init(
+        id: String, issueInstant: Date, destination: String, assertionConsumerServiceURL: String, issuer: String,
+        nameIDFormat: String? = nil
+    ) {
         self.id = id
         self.issueInstant = issueInstant
         self.destination = destination
@@ -38,11 +41,12 @@ public struct AuthnRequest: Sendable, Equatable {
     /// A fresh request ID: `_` and 32 random hex digits (128 bits).
     public static func makeID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "_" + (0..<16).map { _ in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        return "_"
+            + (0..<16).map { _ in
+                let byte = UInt8.random(in: 0...255, using: &generator)
+                let hex = String(byte, radix: 16)
+                return hex.count == 1 ? "0" + hex : hex
+            }.joined()
     }
 
     /// The XML, unsigned (sign it with ``HTTPPostBinding`` or send it with ``HTTPRedirectBinding``).

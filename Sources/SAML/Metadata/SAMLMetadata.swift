@@ -19,7 +19,9 @@ public struct SAMLMetadata: Sendable {
     public static let defaultLimits = ParseLimits(maxBytes: 64 << 20, maxDepth: 64)
 
     /// Parses metadata. With `trustedKeys`, the root must carry a valid signature by one of them.
-    public init(parsing bytes: [UInt8], trustedKeys: [TrustedKey]? = nil, limits: ParseLimits = SAMLMetadata.defaultLimits) throws(MetadataError) {
+    public init(parsing bytes: [UInt8], trustedKeys: [TrustedKey]? = nil, limits: ParseLimits = SAMLMetadata.defaultLimits)
+        throws(MetadataError)
+    {
         let root: XMLElement
         do {
             root = try XMLDocument(parsing: bytes, limits: limits).root
@@ -28,7 +30,8 @@ public struct SAMLMetadata: Sendable {
         }
         let md = SAMLNamespace.metadata
         guard root.isNamed("EntityDescriptor", namespace: md) || root.isNamed("EntitiesDescriptor", namespace: md) else {
-            throw MetadataError(code: .malformed, detail: "root is <\(root.localName)>, expected md:EntityDescriptor or md:EntitiesDescriptor")
+            throw MetadataError(
+                code: .malformed, detail: "root is <\(root.localName)>, expected md:EntityDescriptor or md:EntitiesDescriptor")
         }
         isAggregate = root.localName == "EntitiesDescriptor"
         isSigned = !root.children(named: "Signature", namespace: SAMLNamespace.xmldsig).isEmpty
@@ -67,7 +70,9 @@ public struct SAMLMetadata: Sendable {
         return result
     }
 
-    private static func collect(_ element: XMLElement, validUntil: Date?, cacheDuration: TimeInterval?, into entities: inout [EntityDescriptor]) throws(MetadataError) {
+    private static func collect(
+        _ element: XMLElement, validUntil: Date?, cacheDuration: TimeInterval?, into entities: inout [EntityDescriptor]
+    ) throws(MetadataError) {
         let until = [validUntil, element.attribute("validUntil").flatMap(SAMLInstant.parse)].compactMap { $0 }.min()
         let cache = [cacheDuration, element.attribute("cacheDuration").flatMap(XMLDuration.parse)].compactMap { $0 }.min()
         if element.localName == "EntitiesDescriptor" {

@@ -1,6 +1,6 @@
 public import Foundation
-public import XMLSecurity
 import SwiftASN1
+public import XMLSecurity
 
 /// Our SP metadata (Metadata §2.4.4), handed to IdP admins; optionally signed.
 public struct ServiceProviderMetadata: Sendable {
@@ -39,11 +39,13 @@ public struct ServiceProviderMetadata: Sendable {
 
     /// The metadata XML, unsigned.
     public var xml: String {
-        var root = "<md:EntityDescriptor xmlns:md=\"\(SAMLNamespace.metadata)\" xmlns:ds=\"\(SAMLNamespace.xmldsig)\" ID=\"\(id.xmlEscaped)\" entityID=\"\(entityID.xmlEscaped)\""
+        var root =
+            "<md:EntityDescriptor xmlns:md=\"\(SAMLNamespace.metadata)\" xmlns:ds=\"\(SAMLNamespace.xmldsig)\" ID=\"\(id.xmlEscaped)\" entityID=\"\(entityID.xmlEscaped)\""
         if let validUntil { root += " validUntil=\"\(SAMLInstant.format(validUntil))\"" }
         var lines = [root + ">"]
         lines.append(
-            "  <md:SPSSODescriptor AuthnRequestsSigned=\"\(authnRequestsSigned)\" WantAssertionsSigned=\"\(wantAssertionsSigned)\" protocolSupportEnumeration=\"\(SAMLNamespace.samlp)\">")
+            "  <md:SPSSODescriptor AuthnRequestsSigned=\"\(authnRequestsSigned)\" WantAssertionsSigned=\"\(wantAssertionsSigned)\" protocolSupportEnumeration=\"\(SAMLNamespace.samlp)\">"
+        )
         if let signingCertificateDER { lines.append(Self.keyDescriptor(signingCertificateDER, use: "signing", methods: false)) }
         for certificate in encryptionCertificatesDER { lines.append(Self.keyDescriptor(certificate, use: "encryption", methods: true)) }
         if let singleLogoutServiceURL {
@@ -52,7 +54,9 @@ public struct ServiceProviderMetadata: Sendable {
             }
         }
         lines += nameIDFormats.map { "    <md:NameIDFormat>\($0.xmlEscaped)</md:NameIDFormat>" }
-        lines.append("    <md:AssertionConsumerService Binding=\"\(SAMLBinding.httpPOST)\" Location=\"\(assertionConsumerServiceURL.xmlEscaped)\" index=\"0\" isDefault=\"true\"/>")
+        lines.append(
+            "    <md:AssertionConsumerService Binding=\"\(SAMLBinding.httpPOST)\" Location=\"\(assertionConsumerServiceURL.xmlEscaped)\" index=\"0\" isDefault=\"true\"/>"
+        )
         lines.append("  </md:SPSSODescriptor>")
         lines.append("</md:EntityDescriptor>")
         return lines.joined(separator: "\n") + "\n"

@@ -25,7 +25,8 @@ enum IdentityReader {
             identity.sessionIndex = authn.attribute("SessionIndex")
             identity.authnInstant = authn.attribute("AuthnInstant").flatMap(SAMLInstant.parse)
             identity.sessionNotOnOrAfter = authn.attribute("SessionNotOnOrAfter").flatMap(SAMLInstant.parse)
-            identity.authnContextClassRef = authn.firstChild(named: "AuthnContext", namespace: SAMLNamespace.assertion)?
+            identity.authnContextClassRef =
+                authn.firstChild(named: "AuthnContext", namespace: SAMLNamespace.assertion)?
                 .firstChild(named: "AuthnContextClassRef", namespace: SAMLNamespace.assertion)?.textContent.trimmed
         }
         for statement in assertion.children(named: "AttributeStatement", namespace: SAMLNamespace.assertion) {

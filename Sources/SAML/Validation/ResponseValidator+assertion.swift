@@ -16,18 +16,21 @@ extension ResponseValidator {
         if let notBefore, now.addingTimeInterval(skew) < notBefore {
             throw SAMLValidationError(
                 code: .notYetValid,
-                detail: "NotBefore is \(SAMLInstant.format(notBefore)), now is \(SAMLInstant.format(now)) (skew \(Int(skew)) s)", issuer: issuer)
+                detail: "NotBefore is \(SAMLInstant.format(notBefore)), now is \(SAMLInstant.format(now)) (skew \(Int(skew)) s)",
+                issuer: issuer)
         }
         if let notOnOrAfter, now.addingTimeInterval(-skew) >= notOnOrAfter {
             throw SAMLValidationError(
                 code: .expired,
-                detail: "NotOnOrAfter is \(SAMLInstant.format(notOnOrAfter)), now is \(SAMLInstant.format(now)) (skew \(Int(skew)) s)", issuer: issuer)
+                detail: "NotOnOrAfter is \(SAMLInstant.format(notOnOrAfter)), now is \(SAMLInstant.format(now)) (skew \(Int(skew)) s)",
+                issuer: issuer)
         }
         // Every AudienceRestriction must name us (Core §2.5.1.4), and there must be one
         // (Profiles §4.1.4.2).
         let restrictions = conditions?.children(named: "AudienceRestriction", namespace: SAMLNamespace.assertion) ?? []
         guard !restrictions.isEmpty else {
-            throw SAMLValidationError(code: .audienceMismatch, detail: "the Assertion has no AudienceRestriction; expected \(policy.audience)", issuer: issuer)
+            throw SAMLValidationError(
+                code: .audienceMismatch, detail: "the Assertion has no AudienceRestriction; expected \(policy.audience)", issuer: issuer)
         }
         for restriction in restrictions {
             let audiences = restriction.children(named: "Audience", namespace: SAMLNamespace.assertion).map { $0.textContent.trimmed }
@@ -42,12 +45,15 @@ extension ResponseValidator {
 
     /// Step 8: a bearer SubjectConfirmation whose data names our ACS URL, is unexpired and
     /// answers the same request as the Response. Returns its NotOnOrAfter.
-    func checkSubjectConfirmation(_ assertion: XMLElement, inResponseTo: String?, now: Date, issuer: String) throws(SAMLValidationError) -> Date? {
+    func checkSubjectConfirmation(_ assertion: XMLElement, inResponseTo: String?, now: Date, issuer: String) throws(SAMLValidationError)
+        -> Date?
+    {
         let subject = assertion.firstChild(named: "Subject", namespace: SAMLNamespace.assertion)
         let bearers = (subject?.children(named: "SubjectConfirmation", namespace: SAMLNamespace.assertion) ?? [])
             .filter { $0.attribute("Method") == SAMLNamespace.bearer }
         guard !bearers.isEmpty else {
-            throw SAMLValidationError(code: .bearerConfirmationMissing, detail: "the Subject has no bearer SubjectConfirmation", issuer: issuer)
+            throw SAMLValidationError(
+                code: .bearerConfirmationMissing, detail: "the Subject has no bearer SubjectConfirmation", issuer: issuer)
         }
         var firstFailure: SAMLValidationError?
         for bearer in bearers {
@@ -62,7 +68,8 @@ extension ResponseValidator {
 
     private func checkBearer(_ bearer: XMLElement, inResponseTo: String?, now: Date, issuer: String) throws(SAMLValidationError) -> Date {
         guard let data = bearer.firstChild(named: "SubjectConfirmationData", namespace: SAMLNamespace.assertion) else {
-            throw SAMLValidationError(code: .bearerConfirmationMissing, detail: "the bearer SubjectConfirmation has no SubjectConfirmationData", issuer: issuer)
+            throw SAMLValidationError(
+                code: .bearerConfirmationMissing, detail: "the bearer SubjectConfirmation has no SubjectConfirmationData", issuer: issuer)
         }
         let recipient = data.attribute("Recipient")
         guard recipient == policy.assertionConsumerServiceURL else {
@@ -76,13 +83,16 @@ extension ResponseValidator {
         guard now.addingTimeInterval(-policy.skewSeconds) < notOnOrAfter else {
             throw SAMLValidationError(
                 code: .confirmationExpired,
-                detail: "SubjectConfirmationData NotOnOrAfter is \(SAMLInstant.format(notOnOrAfter)), now is \(SAMLInstant.format(now))", issuer: issuer)
+                detail: "SubjectConfirmationData NotOnOrAfter is \(SAMLInstant.format(notOnOrAfter)), now is \(SAMLInstant.format(now))",
+                issuer: issuer)
         }
         let answered = data.attribute("InResponseTo")
         guard answered == inResponseTo else {
             throw SAMLValidationError(
                 code: .confirmationInResponseToMismatch,
-                detail: "SubjectConfirmationData InResponseTo is \(answered ?? "absent"), the Response answers \(inResponseTo ?? "nothing")", issuer: issuer)
+                detail:
+                    "SubjectConfirmationData InResponseTo is \(answered ?? "absent"), the Response answers \(inResponseTo ?? "nothing")",
+                issuer: issuer)
         }
         return notOnOrAfter
     }
@@ -90,7 +100,8 @@ extension ResponseValidator {
     private func instant(_ element: XMLElement?, _ name: String, issuer: String) throws(SAMLValidationError) -> Date? {
         guard let text = element?.attribute(name) else { return nil }
         guard let date = SAMLInstant.parse(text) else {
-            throw SAMLValidationError(code: .malformed, detail: "\(element?.localName ?? "") \(name) is not a dateTime: \(text.prefix(40))", issuer: issuer)
+            throw SAMLValidationError(
+                code: .malformed, detail: "\(element?.localName ?? "") \(name) is not a dateTime: \(text.prefix(40))", issuer: issuer)
         }
         return date
     }

@@ -1,5 +1,5 @@
 public import Foundation
-public import XMLSecurity
+import XMLSecurity
 
 /// Validates a `samlp:Response` in DESIGN.md's order and returns the ``Identity`` it carries.
 ///
@@ -119,7 +119,8 @@ public struct ResponseValidator: Sendable {
             throw SAMLValidationError(code: .inResponseToMismatch, detail: "InResponseTo is \(value), expected \(expected)", issuer: issuer)
         case (nil, _), (_, nil):
             guard policy.allowsUnsolicited else {
-                let detail = value == nil
+                let detail =
+                    value == nil
                     ? "the response answers no request and unsolicited responses are not allowed"
                     : "the response answers \(value ?? "") but no request is pending and unsolicited responses are not allowed"
                 throw SAMLValidationError(code: .unsolicitedNotAllowed, detail: detail, issuer: issuer)

@@ -12,7 +12,8 @@ public struct SAMLResponse: Sendable {
     public init(posted text: String, limits: ParseLimits = ParseLimits()) throws(SAMLValidationError) {
         // Base64 grows the input by 4/3; refuse before decoding anything oversized.
         guard text.utf8.count <= limits.maxBytes / 3 * 4 + 4096 else {
-            throw SAMLValidationError(code: .tooLarge, detail: "posted message is \(text.utf8.count) bytes; the limit is \(limits.maxBytes) decoded")
+            throw SAMLValidationError(
+                code: .tooLarge, detail: "posted message is \(text.utf8.count) bytes; the limit is \(limits.maxBytes) decoded")
         }
         let trimmed = text.drop { $0.isWhitespace }
         if trimmed.hasPrefix("<") {
@@ -41,19 +42,23 @@ public struct SAMLResponse: Sendable {
         }
         // Count everywhere, not only children: wrapping attacks hide assertions in Extensions,
         // Advice, ds:Object and other assertions.
-        let count = root.descendants(named: "Assertion", namespace: SAMLNamespace.assertion).count
+        let count =
+            root.descendants(named: "Assertion", namespace: SAMLNamespace.assertion).count
             + root.descendants(named: "EncryptedAssertion", namespace: SAMLNamespace.assertion).count
         let responseIssuer = root.firstChild(named: "Issuer", namespace: SAMLNamespace.assertion)?.textContent
         guard count <= 1 else {
-            throw SAMLValidationError(code: .multipleAssertions, detail: "the response holds \(count) assertions; exactly one is allowed", issuer: responseIssuer)
+            throw SAMLValidationError(
+                code: .multipleAssertions, detail: "the response holds \(count) assertions; exactly one is allowed", issuer: responseIssuer)
         }
-        let assertion = root.firstChild(named: "Assertion", namespace: SAMLNamespace.assertion)
+        let assertion =
+            root.firstChild(named: "Assertion", namespace: SAMLNamespace.assertion)
             ?? root.firstChild(named: "EncryptedAssertion", namespace: SAMLNamespace.assertion)
         if count == 1, assertion == nil {
             throw SAMLValidationError(code: .malformed, detail: "the assertion is not a child of the Response", issuer: responseIssuer)
         }
         self.root = root
-        self.issuer = responseIssuer
+        self.issuer =
+            responseIssuer
             ?? assertion?.firstChild(named: "Issuer", namespace: SAMLNamespace.assertion)?.textContent
     }
 

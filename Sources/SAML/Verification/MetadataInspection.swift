@@ -6,12 +6,20 @@ public enum MetadataInspection {
     /// How close to expiry a certificate or metadata file earns a warning.
     public static let warningInterval: TimeInterval = 30 * 86_400
 
+    /// The report for a metadata file's bytes (what `gatehouse metadata inspect FILE` prints).
+    public static func report(metadataBytes: [UInt8], now: Date) throws(MetadataError) -> String {
+        report(try SAMLMetadata(parsing: metadataBytes), now: now)
+    }
+
     /// A text report of `metadata` as of `now`.
     public static func report(_ metadata: SAMLMetadata, now: Date) -> String {
         var lines: [String] = []
-        let kind = metadata.isAggregate ? "aggregate (EntitiesDescriptor\(metadata.name.map { " \($0)" } ?? ""))" : "single EntityDescriptor"
+        let kind =
+            metadata.isAggregate ? "aggregate (EntitiesDescriptor\(metadata.name.map { " \($0)" } ?? ""))" : "single EntityDescriptor"
         lines.append("metadata: \(kind), \(metadata.entities.count) entit\(metadata.entities.count == 1 ? "y" : "ies")")
-        lines.append("signature: \(metadata.isSigned ? (metadata.signatureVerified ? "present, verified" : "present, not verified (no key given)") : "none")")
+        lines.append(
+            "signature: \(metadata.isSigned ? (metadata.signatureVerified ? "present, verified" : "present, not verified (no key given)") : "none")"
+        )
         for entity in metadata.entities {
             lines.append("")
             lines.append("entity \(entity.entityID)")
@@ -25,7 +33,9 @@ public enum MetadataInspection {
             lines.append("  role: IdP, WantAuthnRequestsSigned: \(idp.wantAuthnRequestsSigned)")
             for endpoint in idp.singleSignOnServices { lines.append("  SSO \(bindingName(endpoint.binding)): \(endpoint.location)") }
             for endpoint in idp.singleLogoutServices {
-                lines.append("  SLO \(bindingName(endpoint.binding)): \(endpoint.location)\(endpoint.responseLocation.map { " (responses: \($0))" } ?? "")")
+                lines.append(
+                    "  SLO \(bindingName(endpoint.binding)): \(endpoint.location)\(endpoint.responseLocation.map { " (responses: \($0))" } ?? "")"
+                )
             }
             for format in idp.nameIDFormats { lines.append("  NameIDFormat: \(format)") }
             var seen: Set<[UInt8]> = []
@@ -62,9 +72,13 @@ public enum MetadataInspection {
             }
             for certificate in idp.signingCertificates {
                 if certificate.isExpired(at: now) {
-                    warnings.append("\(entity.entityID): signing certificate \(certificate.subject) expired at \(SAMLInstant.format(certificate.notValidAfter))")
+                    warnings.append(
+                        "\(entity.entityID): signing certificate \(certificate.subject) expired at \(SAMLInstant.format(certificate.notValidAfter))"
+                    )
                 } else if certificate.expires(within: warningInterval, of: now) {
-                    warnings.append("\(entity.entityID): signing certificate \(certificate.subject) expires at \(SAMLInstant.format(certificate.notValidAfter)); expect a key rollover")
+                    warnings.append(
+                        "\(entity.entityID): signing certificate \(certificate.subject) expires at \(SAMLInstant.format(certificate.notValidAfter)); expect a key rollover"
+                    )
                 }
             }
         }
