@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "Gatehouse",
                 "SAML",
+                "XMLSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: memorySafeSettings

@@ -13,4 +13,5 @@ fi
 
 swift build --build-tests
 swift test --skip-build
+scripts/cli-test.sh
 scripts/leak-check.sh
