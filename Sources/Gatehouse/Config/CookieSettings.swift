@@ -1,0 +1,28 @@
+/// How the session cookie is named and scoped.
+public struct CookieSettings: Sendable, Equatable, Decodable {
+    /// The session cookie's name. The pending-login cookie is this name plus `_login`.
+    public var name: String = "gatehouse_session"
+    /// Send the `Secure` attribute. Turn off only for plain-http local development.
+    public var secure: Bool = true
+    /// The cookie's `Domain`; nil keeps it host-only (the safest choice).
+    public var domain: String?
+
+    /// Cookie settings with safe defaults.
+    public init(name: String = "gatehouse_session", secure: Bool = true, domain: String? = nil) {
+        self.name = name
+        self.secure = secure
+        self.domain = domain
+    }
+
+    /// Name of the short-lived cookie that binds a pending login to this browser.
+    public var pendingLoginName: String { name + "_login" }
+
+    private enum CodingKeys: String, CodingKey { case name, secure, domain }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name) ?? name
+        secure = try container.decodeIfPresent(Bool.self, forKey: .secure) ?? secure
+        domain = try container.decodeIfPresent(String.self, forKey: .domain)
+    }
+}

@@ -1,0 +1,49 @@
+/// Where sessions live and how long they last.
+public struct SessionSettings: Sendable, Equatable, Decodable {
+    /// The kind of session store.
+    public enum StoreKind: String, Sendable, Equatable, Decodable {
+        /// In process memory: sessions vanish on restart. For tests and demos.
+        case memory
+        /// An embedded SQLite file: sessions survive restarts. The default.
+        case sqlite
+    }
+
+    /// Which store to use.
+    public var store: StoreKind = .sqlite
+    /// The SQLite file, when `store` is `sqlite`.
+    public var path: String = "gatehouse-sessions.sqlite"
+    /// A session unused for this long ends.
+    public var idleTimeout: ConfigDuration = .hours(1)
+    /// A session ends this long after login, however busy.
+    public var absoluteTimeout: ConfigDuration = .hours(12)
+    /// How long a browser has to come back from the IdP after we sent it there.
+    public var pendingLoginTimeout: ConfigDuration = .minutes(10)
+
+    /// Session settings with safe defaults.
+    public init(store: StoreKind = .sqlite, path: String = "gatehouse-sessions.sqlite") {
+        self.store = store
+        self.path = path
+    }
+
+    /// The timeouts as a value the stores use.
+    public var timeouts: SessionTimeouts {
+        SessionTimeouts(idle: idleTimeout.timeInterval, absolute: absoluteTimeout.timeInterval)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case store, path
+        case idleTimeout = "idle_timeout"
+        case absoluteTimeout = "absolute_timeout"
+        case pendingLoginTimeout = "pending_login_timeout"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        store = try container.decodeIfPresent(StoreKind.self, forKey: .store) ?? store
+        path = try container.decodeIfPresent(String.self, forKey: .path) ?? path
+        idleTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .idleTimeout) ?? idleTimeout
+        absoluteTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .absoluteTimeout) ?? absoluteTimeout
+        pendingLoginTimeout =
+            try container.decodeIfPresent(ConfigDuration.self, forKey: .pendingLoginTimeout) ?? pendingLoginTimeout
+    }
+}

@@ -1,0 +1,35 @@
+/// One application behind the gateway, chosen by the longest matching path prefix.
+public struct UpstreamSettings: Sendable, Equatable, Decodable {
+    /// Requests whose path starts with this prefix (on a segment boundary) go to this upstream.
+    public var prefix: String = "/"
+    /// Base URL of the upstream, e.g. `http://127.0.0.1:3000`.
+    public var url: String
+    /// How long to wait for a TCP connection to the upstream.
+    public var connectTimeout: ConfigDuration = .init(seconds: 5)
+    /// How long the upstream may stay silent while we wait for its response.
+    public var readTimeout: ConfigDuration = .init(seconds: 60)
+    /// Remove `prefix` from the path before forwarding.
+    public var stripPrefix: Bool = false
+
+    /// An upstream at `url` serving `prefix`.
+    public init(url: String, prefix: String = "/") {
+        self.url = url
+        self.prefix = prefix
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case prefix, url
+        case connectTimeout = "connect_timeout"
+        case readTimeout = "read_timeout"
+        case stripPrefix = "strip_prefix"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decode(String.self, forKey: .url)
+        prefix = try container.decodeIfPresent(String.self, forKey: .prefix) ?? prefix
+        connectTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .connectTimeout) ?? connectTimeout
+        readTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .readTimeout) ?? readTimeout
+        stripPrefix = try container.decodeIfPresent(Bool.self, forKey: .stripPrefix) ?? stripPrefix
+    }
+}

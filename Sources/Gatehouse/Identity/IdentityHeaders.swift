@@ -1,0 +1,87 @@
+public import HTTPTypes
+
+/// Pure functions that compute identity headers and strip client-sent impostors.
+public enum IdentityHeaders {
+    /// The headers `identity` earns under `settings`, in rule order. Rules with no value are
+    /// left out. A multi-valued header keeps as many whole values as fit `maxValueBytes`;
+    /// a single value that does not fit is left out rather than cut.
+    public static func headers(for identity: SessionIdentity, settings: HeaderSettings) -> [IdentityHeader] {
+        var result: [IdentityHeader] = []
+        for rule in settings.allRules {
+            let values: [String]
+            if rule.fromNameID {
+                values = [identity.nameID]
+            } else {
+                values = identity.values(forFirstOf: rule.attributes)
+            }
+            let cleaned = values.map(clean).filter { !$0.isEmpty }
+            guard !cleaned.isEmpty else { continue }
+            if !rule.allValues {
+                guard cleaned[0].utf8.count <= settings.maxValueBytes else { continue }
+                result.append(IdentityHeader(name: rule.header, value: cleaned[0]))
+                continue
+            }
+            var kept: [String] = []
+            var size = 0
+            for value in cleaned {
+                let added = value.utf8.count + (kept.isEmpty ? 0 : 1)
+                if size + added > settings.maxValueBytes { break }
+                kept.append(value)
+                size += added
+            }
+            guard !kept.isEmpty else { continue }
+            result.append(
+                IdentityHeader(name: rule.header, value: kept.joined(separator: ","), truncated: kept.count < cleaned.count)
+            )
+        }
+        return result
+    }
+
+    /// The comparison form of a header name: lower case, `_` read as `-`.
+    ///
+    /// Many servers (CGI, PHP, some frameworks) treat `X_Forwarded_User` as `X-Forwarded-User`,
+    /// so a spoofed header must be caught in either spelling.
+    public static func normalize(_ name: String) -> String {
+        String(name.lowercased().map { $0 == "_" ? "-" : $0 })
+    }
+
+    /// The normalized names of every header Gatehouse may set as identity.
+    public static func reservedNames(settings: HeaderSettings) -> Set<String> {
+        Set(settings.allRules.map { normalize($0.header) })
+    }
+
+    /// `fields` without any header that collides with an identity header, in any case or
+    /// `-`/`_` spelling.
+    public static func sanitize(_ fields: HTTPFields, settings: HeaderSettings) -> HTTPFields {
+        let reserved = reservedNames(settings: settings)
+        return HTTPFields(fields.filter { !reserved.contains(normalize($0.name.rawName)) })
+    }
+
+    /// `fields` sanitized, then carrying `identity`'s headers.
+    public static func apply(
+        _ identity: SessionIdentity,
+        to fields: HTTPFields,
+        settings: HeaderSettings
+    ) -> HTTPFields {
+        var result = sanitize(fields, settings: settings)
+        for header in headers(for: identity, settings: settings) {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            result.append(HTTPField(name: name, value: header.value))
+        }
+        return result
+    }
+
+    private static func clean(_ value: String) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }))
+            .trimmingSpaces()
+    }
+}
+
+extension String {
+    fileprivate func trimmingSpaces() -> String {
+        var slice = Substring(self)
+        while slice.first == " " || slice.first == "\t" { slice.removeFirst() }
+        while slice.last == " " || slice.last == "\t" { slice.removeLast() }
+        return String(slice)
+    }
+}

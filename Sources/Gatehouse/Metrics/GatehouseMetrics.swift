@@ -1,0 +1,58 @@
+public import Prometheus
+
+/// The gateway's Prometheus metrics, served at `/metrics`.
+public struct GatehouseMetrics: Sendable {
+    /// The registry the metrics live in; `/metrics` renders it.
+    public let registry: PrometheusCollectorRegistry
+    private let activeSessions: Gauge
+    private let upstreamLatency: DurationHistogram
+
+    /// Metrics registered in `registry`.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        activeSessions = registry.makeGauge(
+            descriptor: .init(
+                namespace: "gatehouse", metricName: "active_sessions", unitName: "", helpText: "Live sessions in the store."))
+        upstreamLatency = registry.makeDurationHistogram(
+            descriptor: .init(
+                namespace: "gatehouse", metricName: "upstream_latency", unitName: "seconds",
+                helpText: "Time from forwarding a request to the upstream's response head."),
+            buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)]
+        )
+    }
+
+    /// Counts a login by outcome (`success` or `failure`) and failure code (empty on success).
+    public func login(outcome: String, code: String = "") {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "gatehouse", metricName: "logins", unitName: "total", helpText: "Logins by outcome and failure code."),
+            labels: [("outcome", outcome), ("code", code)]
+        ).increment()
+    }
+
+    /// Counts a proxied request by the status returned to the client.
+    public func proxied(status: Int) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "gatehouse", metricName: "proxied_requests", unitName: "total",
+                helpText: "Requests forwarded upstream, by response status."),
+            labels: [("status", String(status))]
+        ).increment()
+    }
+
+    /// Records how long the upstream took to answer.
+    public func upstreamLatency(_ duration: Duration) {
+        upstreamLatency.record(duration)
+    }
+
+    /// Sets the live-session gauge.
+    public func setActiveSessions(_ count: Int) {
+        activeSessions.set(to: Double(count))
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func render() -> String {
+        registry.emitToString()
+    }
+}

@@ -1,0 +1,52 @@
+extension MessagePage {
+    /// A login that did not complete.
+    public static func loginFailed(_ failure: LoginFailure, idpName: String?, reference: String, retryURL: String) -> Self {
+        MessagePage(
+            title: "Sign-in failed",
+            heading: "We could not sign you in",
+            message: failure.userMessage,
+            advice: "Try signing in again. If it keeps failing, contact your administrator"
+                + (idpName.map { " and mention \($0)" } ?? "") + ".",
+            action: .init(label: "Sign in again", url: retryURL),
+            reference: reference
+        )
+    }
+
+    /// A signed-in user who lacks a requirement.
+    public static func accessDenied(requirement: String, user: String, reference: String) -> Self {
+        MessagePage(
+            title: "Access denied",
+            heading: "You do not have access to this page",
+            message: "You are signed in as \(user), but this page requires \(requirement).",
+            advice: "Ask your administrator for access, or sign in with another account.",
+            reference: reference
+        )
+    }
+
+    /// After logout.
+    public static func loggedOut(loginURL: String) -> Self {
+        MessagePage(
+            title: "Signed out",
+            heading: "You are signed out",
+            message: "Your session here has ended.",
+            advice: "You may still be signed in at your identity provider; close the browser to end that session too.",
+            action: .init(label: "Sign in again", url: loginURL)
+        )
+    }
+
+    /// The application behind the gateway failed to answer.
+    public static func upstreamFailed(_ failure: ProxyFailure, reference: String) -> Self {
+        let message: String
+        switch failure {
+        case .timeout: message = "The application took too long to answer."
+        case .unreachable: message = "The application could not be reached."
+        }
+        return MessagePage(
+            title: failure.status == 504 ? "Gateway timeout" : "Bad gateway",
+            heading: "The application is not responding",
+            message: message,
+            advice: "Wait a moment and reload the page. If this persists, contact your administrator.",
+            reference: reference
+        )
+    }
+}

@@ -1,0 +1,39 @@
+/// The content of one message page: what happened, what to do, and a reference ID.
+public struct MessagePage: Sendable, Equatable {
+    /// A link button.
+    public struct Action: Sendable, Equatable {
+        /// Button text.
+        public var label: String
+        /// Same-origin link target.
+        public var url: String
+
+        /// A button.
+        public init(label: String, url: String) {
+            self.label = label
+            self.url = url
+        }
+    }
+
+    /// The `<title>`.
+    public var title: String
+    /// The page heading.
+    public var heading: String
+    /// What happened, in one sentence.
+    public var message: String
+    /// What to do next.
+    public var advice: String?
+    /// A button, e.g. "Sign in again".
+    public var action: Action?
+    /// The request ID, also logged, that support can search for.
+    public var reference: String?
+
+    /// A page.
+    public init(title: String, heading: String, message: String, advice: String? = nil, action: Action? = nil, reference: String? = nil) {
+        self.title = title
+        self.heading = heading
+        self.message = message
+        self.advice = advice
+        self.action = action
+        self.reference = reference
+    }
+}

@@ -1,0 +1,34 @@
+public import HTTPTypes
+
+/// Headers that describe one connection and must not cross a proxy (RFC 9110 §7.6.1).
+public enum HopByHopHeaders {
+    /// Always removed, whatever `Connection` says.
+    public static let fixed: Set<String> = [
+        "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
+    ]
+
+    /// `fields` without hop-by-hop headers: the fixed list, every `Proxy-*` header, and every
+    /// header the `Connection` header names.
+    public static func remove(from fields: HTTPFields) -> HTTPFields {
+        var named = fixed
+        for value in fields[values: .connection] {
+            for token in value.split(separator: ",") {
+                named.insert(token.trimmingCharacters(in: " \t").lowercased())
+            }
+        }
+        return HTTPFields(
+            fields.filter { field in
+                let name = field.name.canonicalName
+                return !named.contains(name) && !name.hasPrefix("proxy-") && !name.hasPrefix("proxy_")
+            })
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var slice = self
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}

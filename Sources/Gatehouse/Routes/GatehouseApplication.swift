@@ -1,0 +1,40 @@
+public import Hummingbird
+public import Logging
+
+/// Builds the Hummingbird application: SP routes, health, metrics and the proxy.
+public enum GatehouseApplication {
+    /// The router for `gateway`.
+    public static func makeRouter(gateway: Gateway) -> Router<GatehouseRequestContext> {
+        let router = Router(context: GatehouseRequestContext.self)
+        router.add(middleware: GatewayMiddleware(gateway: gateway))
+        let prefix = gateway.config.routePrefix
+        let sp = router.group(RouterPath(prefix))
+        sp.get("login") { request, context in await gateway.login(request, context: context) }
+        sp.post("acs") { request, context in await gateway.assertionConsumer(request, context: context) }
+        sp.get("metadata") { request, context in await gateway.metadata(request, context: context) }
+        sp.get("logout") { request, context in await gateway.logout(request, context: context) }
+        sp.post("logout") { request, context in await gateway.logout(request, context: context) }
+        sp.get("auth") { request, context in await gateway.forwardAuth(request, context: context) }
+        sp.head("auth") { request, context in await gateway.forwardAuth(request, context: context) }
+        sp.get("whoami") { request, context in await gateway.whoami(request, context: context) }
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("readyz") { request, context in await gateway.readiness(request, context: context) }
+        router.get("metrics") { request, context in await gateway.metricsPage(request, context: context) }
+        return router
+    }
+
+    /// The application listening where the configuration says.
+    public static func make(
+        gateway: Gateway,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let listen = gateway.config.listen
+        return Application(
+            router: makeRouter(gateway: gateway),
+            configuration: .init(address: .hostname(listen.address, port: listen.port), serverName: "Gatehouse"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+public import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+
+extension Gateway {
+    /// `GET|POST <prefix>/logout`: ends the local session.
+    public func logout(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        if let id = request.cookies[config.cookie.name]?.value, SessionID.isWellFormed(id) {
+            do {
+                try await store.delete(id)
+            } catch {
+                context.logger.error("session store failed during logout", metadata: ["error": "\(error)"])
+            }
+        }
+        context.logger.info("logout")
+        return html(.ok, pages.render(.loggedOut(loginURL: config.routePath("login"))), headers: [.setCookie: cookies.clearSession()])
+    }
+
+    /// `GET <prefix>/auth`: forward-auth for nginx `auth_request`, Traefik and Caddy.
+    ///
+    /// 200 with identity headers for a good session (and access rules met for the URI in
+    /// `X-Forwarded-Uri` or `X-Original-URI`); 403 when a rule fails; without a session, a
+    /// redirect to login when `?rd=` is given, else 401.
+    public func forwardAuth(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        let unauthenticated: () -> Response = {
+            if let rd = request.uri.queryParameters["rd"] {
+                let returnPath = ReturnPath.validate(String(rd), externalURL: config.externalURL) ?? "/"
+                return redirect(config.endpointURL("login") + "?rd=" + Self.queryEncode(returnPath))
+            }
+            return json(.unauthorized, Unauthenticated(login: config.routePath("login")))
+        }
+        guard let session = await currentSession(request, logger: context.logger)?.session else { return unauthenticated() }
+        let uri = request.headers[HTTPField.Name("X-Forwarded-Uri")!] ?? request.headers[HTTPField.Name("X-Original-URI")!] ?? "/"
+        let decision = policy.decide(AccessRequest(method: "GET", target: uri, accept: nil, identity: session.identity))
+        if case .forbidden(_, let requirement) = decision {
+            return json(.forbidden, ["error": "forbidden", "requirement": requirement])
+        }
+        var headers = HTTPFields()
+        for header in IdentityHeaders.headers(for: session.identity, settings: config.identityHeaders) {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            headers.append(HTTPField(name: name, value: header.value))
+        }
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers)
+    }
+
+    /// `GET <prefix>/whoami`: the current identity as JSON, or 401.
+    public func whoami(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        guard let session = await currentSession(request, logger: context.logger)?.session else {
+            return json(.unauthorized, Unauthenticated(login: config.routePath("login")))
+        }
+        let identity = session.identity
+        let expiry = session.expiry(timeouts: config.session.timeouts)
+        return json(
+            .ok,
+            WhoAmI(
+                nameID: identity.nameID, nameIDFormat: identity.nameIDFormat, issuer: identity.issuer,
+                attributes: identity.attributes, sessionExpiresAt: expiry.formatted(.iso8601)))
+    }
+
+    /// `GET <prefix>/metadata`: SP metadata for the IdPs.
+    public func metadata(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        do {
+            let xml = try await loginService.serviceProviderMetadata()
+            return Response(
+                status: .ok, headers: [.contentType: "application/samlmetadata+xml"],
+                body: .init(byteBuffer: ByteBuffer(string: xml)))
+        } catch {
+            context.logger.error("SP metadata unavailable", metadata: ["error": "\(error)"])
+            return html(.internalServerError, "SP metadata is unavailable; see the log, reference \(context.id).")
+        }
+    }
+
+    /// `GET /readyz`: 200 when the session store answers, else 503.
+    public func readiness(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        do {
+            _ = try await store.count()
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+        } catch {
+            context.logger.error("not ready: session store failed", metadata: ["error": "\(error)"])
+            return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "session store unavailable\n")))
+        }
+    }
+
+    /// `GET /metrics`: Prometheus text.
+    public func metricsPage(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        if let count = try? await store.count() { metrics.setActiveSessions(count) }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+    }
+}

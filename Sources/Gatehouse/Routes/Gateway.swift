@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// Everything a request handler needs, built once from the configuration.
+///
+/// Handlers (in the `Gateway+…` extensions) stay thin: they read the request, ask a pure
+/// decision function or the ``LoginService``, and turn the answer into a response.
+public struct Gateway: Sendable {
+    /// The configuration the gateway runs with.
+    public let config: GatehouseConfig
+    /// Sessions, pending logins and the replay cache.
+    public let store: any SessionStore
+    /// The SAML side of logins.
+    public let loginService: any LoginService
+    /// Prometheus metrics.
+    public let metrics: GatehouseMetrics
+    /// The time source.
+    public let clock: any WallClock
+    let proxy: ReverseProxy
+    let policy: AccessPolicy
+    let forwarded: ForwardedHeaders
+    let cookies: CookieFactory
+    let pages = PageRenderer()
+
+    /// A gateway; it owns upstream connection pools until ``shutdown()``.
+    public init(
+        config: GatehouseConfig,
+        store: any SessionStore,
+        loginService: any LoginService,
+        metrics: GatehouseMetrics = GatehouseMetrics(),
+        clock: any WallClock = SystemWallClock()
+    ) {
+        self.config = config
+        self.store = store
+        self.loginService = loginService
+        self.metrics = metrics
+        self.clock = clock
+        self.proxy = ReverseProxy(upstreams: config.upstreams)
+        self.policy = AccessPolicy(config: config)
+        self.forwarded = ForwardedHeaders(trustedProxies: config.trustedProxies.compactMap(IPAddressRange.init))
+        self.cookies = CookieFactory(settings: config.cookie, routePrefix: config.routePrefix)
+    }
+
+    /// Closes upstream connections; call after the server stopped.
+    public func shutdown() async {
+        await proxy.shutdown()
+    }
+
+    /// True for paths the gateway answers itself rather than forwarding.
+    public func isGatewayPath(_ path: String) -> Bool {
+        ["/healthz", "/readyz", "/metrics"].contains(path) || PathMatcher.matches(path, prefix: config.routePrefix)
+    }
+
+    /// The live session named by the request's cookie, touching it when it was idle a while.
+    func currentSession(_ request: Request, logger: Logger) async -> (id: String, session: Session)? {
+        guard let id = request.cookies[config.cookie.name]?.value, SessionID.isWellFormed(id) else { return nil }
+        do {
+            guard let session = try await store.get(id) else { return nil }
+            // Writing on every request would make the store the bottleneck; a minute (or a
+            // tenth of the idle timeout) of slack is invisible next to the idle timeout.
+            let slack = min(60, config.session.idleTimeout.timeInterval / 10)
+            if clock.now.timeIntervalSince(session.lastSeenAt) > slack {
+                try await store.touch(id)
+            }
+            return (id, session)
+        } catch {
+            logger.error("session store failed", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The login URL that returns to `returnPath` afterwards.
+    func loginURL(returnPath: String) -> String {
+        config.routePath("login") + "?rd=" + Self.queryEncode(returnPath)
+    }
+
+    static func queryEncode(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    func html(_ status: HTTPResponse.Status, _ body: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    func json(_ status: HTTPResponse.Status, _ value: some Encodable, headers extra: HTTPFields = [:]) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    func redirect(_ location: String, status: HTTPResponse.Status = .found, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers)
+    }
+}

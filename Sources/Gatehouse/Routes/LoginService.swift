@@ -1,0 +1,21 @@
+/// The SAML side of a login, behind a protocol so the server does not depend on its details.
+///
+/// Gatehouse owns everything around it: RelayState, pending-login records and their browser
+/// binding, the replay cache, sessions and redirects. An implementation builds AuthnRequests
+/// and validates Responses; it keeps no per-login state of its own.
+public protocol LoginService: Sendable {
+    /// The IdPs a user may choose from, for the chooser page and `?idp=`.
+    func identityProviders() async -> [IdentityProviderSummary]
+
+    /// Builds an AuthnRequest for `idp` carrying `relayState` and returns its ID and the URL
+    /// to send the browser to (HTTP-Redirect binding, signed if the IdP wants it).
+    func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart
+
+    /// Validates a base64 `SAMLResponse` from the ACS form. `pending` is the login it answers,
+    /// or nil for an unsolicited response (only passed when the policy allows those); its
+    /// `requestID` is the expected InResponseTo and its `idpEntityID` the expected Issuer.
+    func completeLogin(samlResponse: String, pending: PendingLogin?) async throws(LoginFailure) -> LoginCompletion
+
+    /// The SP metadata XML served at `<prefix>/metadata`.
+    func serviceProviderMetadata() async throws(LoginFailure) -> String
+}

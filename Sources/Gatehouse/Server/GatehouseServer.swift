@@ -1,0 +1,47 @@
+public import Logging
+import Hummingbird
+
+/// What `gatehouse serve` runs: check, open the store, serve until SIGTERM/SIGINT.
+public enum GatehouseServer {
+    /// A server that refused to start, with every reason.
+    public struct StartupError: Error, CustomStringConvertible {
+        /// One sentence per problem.
+        public var problems: [String]
+
+        public var description: String { problems.joined(separator: "\n") }
+    }
+
+    /// Validates `config` (errors stop the start; warnings are logged), opens the session
+    /// store, and serves until a shutdown signal. Bad configuration never starts a
+    /// half-working server.
+    public static func run(
+        config: GatehouseConfig,
+        loginService: any LoginService,
+        check: ConfigCheck = ConfigCheck(),
+        logger: Logger
+    ) async throws {
+        let problems = check.problems(in: config)
+        for warning in problems where warning.severity == .warning {
+            logger.warning("configuration", metadata: ["config.problem": "\(warning.message)"])
+        }
+        let errors = problems.filter { $0.severity == .error }.map(\.message)
+        guard errors.isEmpty else { throw StartupError(problems: errors) }
+        let store: any SessionStore
+        do {
+            store = try SessionStoreFactory.make(config.session)
+        } catch {
+            throw StartupError(problems: [error.message])
+        }
+        let gateway = Gateway(config: config, store: store, loginService: loginService)
+        let app = GatehouseApplication.make(gateway: gateway, logger: logger) { port in
+            logger.info("listening", metadata: ["address": "\(config.listen.address)", "port": "\(port)"])
+        }
+        do {
+            try await app.runService()
+        } catch {
+            await gateway.shutdown()
+            throw error
+        }
+        await gateway.shutdown()
+    }
+}

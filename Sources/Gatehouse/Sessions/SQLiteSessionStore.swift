@@ -1,0 +1,196 @@
+public import Foundation
+import GRDB
+
+/// Sessions in an embedded SQLite file (WAL mode): they survive restarts, and so does the
+/// replay cache, so a response replayed after a restart is still refused.
+///
+/// Opening a file that is not a Gatehouse database fails with a ``SessionStoreError`` and
+/// leaves the file untouched.
+public final class SQLiteSessionStore: SessionStore {
+    private let pool: DatabasePool
+    private let timeouts: SessionTimeouts
+    private let clock: any WallClock
+
+    /// Opens (or creates) the database at `path` and migrates it to the current schema.
+    public init(
+        path: String,
+        timeouts: SessionTimeouts = .standard,
+        clock: any WallClock = SystemWallClock()
+    ) throws(SessionStoreError) {
+        self.timeouts = timeouts
+        self.clock = clock
+        let existed = FileManager.default.fileExists(atPath: path)
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw SessionStoreError(
+                "The session database \(path) cannot be opened (\(error)). It was left as it is; "
+                    + "move it aside or restore it from a backup, or point session.path at a new file."
+            )
+        }
+        if !existed {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
+    }
+
+    public func create(identity: SessionIdentity) async throws -> String {
+        let id = SessionID.generate()
+        let hash = SessionID.hash(id)
+        let now = clock.now.timeIntervalSince1970
+        let payload = try JSONEncoder().encode(identity)
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO sessions (id_hash, name_id, identity, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [hash, identity.nameID, payload, now, now]
+            )
+        }
+        return id
+    }
+
+    public func get(_ id: String) async throws -> Session? {
+        let hash = SessionID.hash(id)
+        let stored = try await pool.read { db -> (payload: Data, created: Double, lastSeen: Double)? in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT identity, created_at, last_seen_at FROM sessions WHERE id_hash = ?", arguments: [hash])
+            else { return nil }
+            return (row["identity"], row["created_at"], row["last_seen_at"])
+        }
+        guard let stored else { return nil }
+        let session = Session(
+            idHash: hash,
+            identity: try JSONDecoder().decode(SessionIdentity.self, from: stored.payload),
+            createdAt: Date(timeIntervalSince1970: stored.created),
+            lastSeenAt: Date(timeIntervalSince1970: stored.lastSeen)
+        )
+        if session.isExpired(at: clock.now, timeouts: timeouts) {
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [hash])
+            }
+            return nil
+        }
+        return session
+    }
+
+    public func touch(_ id: String) async throws {
+        let hash = SessionID.hash(id)
+        let now = clock.now.timeIntervalSince1970
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [now, hash])
+        }
+    }
+
+    public func delete(_ id: String) async throws {
+        let hash = SessionID.hash(id)
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [hash])
+        }
+    }
+
+    public func deleteAll(nameID: String) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE name_id = ?", arguments: [nameID])
+            return db.changesCount
+        }
+    }
+
+    public func count() async throws -> Int {
+        let now = clock.now.timeIntervalSince1970
+        let (idle, absolute) = (timeouts.idle, timeouts.absolute)
+        return try await pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM sessions WHERE last_seen_at + ? > ? AND created_at + ? > ?",
+                arguments: [idle, now, absolute, now]
+            ) ?? 0
+        }
+    }
+
+    public func savePendingLogin(_ login: PendingLogin) async throws {
+        let payload = try JSONEncoder().encode(login)
+        let key = SessionID.hash(login.relayState)
+        let expiry = login.expiresAt.timeIntervalSince1970
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pending_logins (relay_state_hash, record, expires_at) VALUES (?, ?, ?)",
+                arguments: [key, payload, expiry]
+            )
+        }
+    }
+
+    public func takePendingLogin(relayState: String) async throws -> PendingLogin? {
+        let key = SessionID.hash(relayState)
+        let payload = try await pool.write { db -> Data? in
+            let data = try Data.fetchOne(
+                db, sql: "SELECT record FROM pending_logins WHERE relay_state_hash = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM pending_logins WHERE relay_state_hash = ?", arguments: [key])
+            return data
+        }
+        guard let payload else { return nil }
+        let login = try JSONDecoder().decode(PendingLogin.self, from: payload)
+        return login.expiresAt > clock.now ? login : nil
+    }
+
+    public func recordAssertion(id: String, issuer: String, until expiry: Date) async throws -> Bool {
+        let key = issuer + "\n" + id
+        let now = clock.now.timeIntervalSince1970
+        let until = expiry.timeIntervalSince1970
+        return try await pool.write { db in
+            if let known = try Double.fetchOne(
+                db, sql: "SELECT expires_at FROM replay_cache WHERE assertion_key = ?", arguments: [key]),
+                known > now
+            {
+                return false
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO replay_cache (assertion_key, expires_at) VALUES (?, ?)",
+                arguments: [key, until]
+            )
+            return true
+        }
+    }
+
+    public func purgeExpired() async throws {
+        let now = clock.now.timeIntervalSince1970
+        let (idle, absolute) = (timeouts.idle, timeouts.absolute)
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM sessions WHERE last_seen_at + ? <= ? OR created_at + ? <= ?",
+                arguments: [idle, now, absolute, now]
+            )
+            try db.execute(sql: "DELETE FROM pending_logins WHERE expires_at <= ?", arguments: [now])
+            try db.execute(sql: "DELETE FROM replay_cache WHERE expires_at <= ?", arguments: [now])
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sessions (
+                        id_hash TEXT PRIMARY KEY NOT NULL,
+                        name_id TEXT NOT NULL,
+                        identity BLOB NOT NULL,
+                        created_at REAL NOT NULL,
+                        last_seen_at REAL NOT NULL
+                    );
+                    CREATE INDEX sessions_name_id ON sessions (name_id);
+                    CREATE TABLE pending_logins (
+                        relay_state_hash TEXT PRIMARY KEY NOT NULL,
+                        record BLOB NOT NULL,
+                        expires_at REAL NOT NULL
+                    );
+                    CREATE TABLE replay_cache (
+                        assertion_key TEXT PRIMARY KEY NOT NULL,
+                        expires_at REAL NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+}

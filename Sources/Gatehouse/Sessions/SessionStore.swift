@@ -1,0 +1,28 @@
+public import Foundation
+
+/// Server-side sessions, pending logins and the assertion replay cache.
+///
+/// Implementations own their timeouts and clock. IDs passed in are the raw cookie values;
+/// stores keep only their SHA-256 (``SessionID/hash(_:)``).
+public protocol SessionStore: Sendable {
+    /// Creates a session for `identity` and returns its new ID, for the cookie.
+    func create(identity: SessionIdentity) async throws -> String
+    /// The live session with this ID; nil when unknown or timed out (timed-out ones are removed).
+    func get(_ id: String) async throws -> Session?
+    /// Marks the session as used now, which pushes back its idle timeout.
+    func touch(_ id: String) async throws
+    /// Ends one session.
+    func delete(_ id: String) async throws
+    /// Ends every session of a user (deprovisioning); returns how many ended.
+    @discardableResult func deleteAll(nameID: String) async throws -> Int
+    /// The number of live sessions.
+    func count() async throws -> Int
+    /// Saves a login in flight, keyed by its RelayState.
+    func savePendingLogin(_ login: PendingLogin) async throws
+    /// Removes and returns the pending login for `relayState`; nil when unknown or expired.
+    func takePendingLogin(relayState: String) async throws -> PendingLogin?
+    /// Remembers an assertion until `expiry`; returns false if it was already seen (a replay).
+    func recordAssertion(id: String, issuer: String, until expiry: Date) async throws -> Bool
+    /// Deletes expired sessions, pending logins and replay entries.
+    func purgeExpired() async throws
+}
