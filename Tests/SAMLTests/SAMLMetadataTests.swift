@@ -20,7 +20,7 @@ import XMLSecurity
         #expect(idp.nameIDFormats == [NameIDFormat.emailAddress, NameIDFormat.persistent])
         #expect(idp.wantAuthnRequestsSigned)
         #expect(entity.validUntil == SAMLInstant.parse("2026-07-01T00:00:00Z"))
-        #expect(entity.cacheDuration == 6 * 3600)
+        #expect(entity.cacheDuration == 21_600.0)
     }
 
     @Test func certificateInfoHasSubjectExpiryAndFingerprint() throws {
@@ -44,10 +44,10 @@ import XMLSecurity
         // Validity is inherited: the nested aggregate's validUntil is earlier than the outer one.
         let okta = try #require(metadata.entity("http://www.okta.com/exk1fcia6d6EMsf331d8"))
         #expect(okta.validUntil == SAMLInstant.parse("2026-06-10T00:00:00Z"))
-        #expect(okta.cacheDuration == 12 * 3600)
+        #expect(okta.cacheDuration == 43_200.0)
         let main = try #require(metadata.entity(Fixture.idpEntityID))
         #expect(main.validUntil == SAMLInstant.parse("2026-06-15T00:00:00Z"))
-        #expect(main.cacheDuration == 6 * 3600)
+        #expect(main.cacheDuration == 21_600.0)
         #expect(metadata.entity("https://wiki.example.com/shibboleth")?.hasServiceProviderRole == true)
     }
 

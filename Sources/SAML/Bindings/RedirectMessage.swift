@@ -35,7 +35,7 @@ public struct RedirectMessage: Sendable {
         guard let encoded = raw[parameter.rawValue].flatMap(URLQuery.percentDecode), let deflated = Base64Text.decode(encoded) else {
             throw SAMLValidationError(code: .malformed, detail: "\(parameter.rawValue) is not URL-encoded base64")
         }
-        guard let xml = HTTPRedirectBinding.inflate(deflated, maxSize: maxSize) else {
+        guard let xml = HTTPRedirectBinding.inflate(deflated, maxSize: maxSize), !xml.isEmpty else {
             throw SAMLValidationError(code: .malformed, detail: "\(parameter.rawValue) does not inflate (or exceeds \(maxSize) bytes)")
         }
         self.parameter = parameter

@@ -1,6 +1,6 @@
 extension String {
     /// The string escaped for use in XML text or a double-quoted attribute value.
-    var xmlEscaped: String {
+    public var xmlEscaped: String {
         var result = ""
         result.reserveCapacity(utf8.count)
         for character in unicodeScalars {
