@@ -707,6 +707,8 @@ main() {
     make_encrypted
     make_hostile
     echo "fixtures written to $OUT"
+    # The SAML-level fixtures reuse the same keys and the same independent signer.
+    "$(dirname "${BASH_SOURCE[0]}")/generate-saml.sh"
 }
 
 main "$@"
