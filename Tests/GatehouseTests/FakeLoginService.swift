@@ -1,0 +1,49 @@
+import Foundation
+import Gatehouse
+
+/// A stand-in for the SAML module. The "SAMLResponse" is base64 JSON naming the user, the
+/// request it answers and the assertion ID, so tests can forge any response they need.
+struct FakeLoginService: LoginService {
+    struct FakeResponse: Codable {
+        var nameID: String
+        var issuer = "https://idp.test/metadata"
+        var inResponseTo: String?
+        var assertionID = UUID().uuidString
+        var attributes: [String: [String]] = [:]
+        var failWith: String?
+
+        func encoded() -> String { (try? JSONEncoder().encode(self))?.base64EncodedString() ?? "" }
+    }
+
+    var idps = [IdentityProviderSummary(entityID: "https://idp.test/metadata", displayName: "Test IdP", emailDomains: ["test.example"])]
+    var expiry = Date().addingTimeInterval(300)
+
+    func identityProviders() async -> [IdentityProviderSummary] { idps }
+
+    func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart {
+        let requestID = "_req-" + relayState.prefix(8)
+        let encodedState = relayState.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return LoginStart(requestID: requestID, redirectURL: "https://idp.test/sso?req=\(requestID)&RelayState=\(encodedState)")
+    }
+
+    func completeLogin(samlResponse: String, pending: PendingLogin?) async throws(LoginFailure) -> LoginCompletion {
+        guard let data = Data(base64Encoded: samlResponse),
+            let response = try? JSONDecoder().decode(FakeResponse.self, from: data)
+        else {
+            throw LoginFailure(code: "malformedResponse", detail: "not base64 JSON", userMessage: "The response was unreadable.")
+        }
+        if let code = response.failWith {
+            throw LoginFailure(code: code, detail: "forced \(code)", userMessage: "Forced failure \(code).", idp: response.issuer)
+        }
+        if let pending, response.inResponseTo != pending.requestID {
+            throw LoginFailure(
+                code: "inResponseToMismatch", detail: "expected \(pending.requestID)", userMessage: "Wrong request.",
+                idp: response.issuer)
+        }
+        let identity = SessionIdentity(
+            nameID: response.nameID, issuer: response.issuer, sessionIndex: "idx", attributes: response.attributes)
+        return LoginCompletion(identity: identity, assertionID: response.assertionID, assertionExpiry: expiry)
+    }
+
+    func serviceProviderMetadata() async throws(LoginFailure) -> String { "<EntityDescriptor entityID=\"sp\"/>" }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Gatehouse
+import Testing
+
+/// The same behaviours, run against every store.
+@Suite struct SessionStoreTests {
+    enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
+
+    static let start = Date(timeIntervalSince1970: 1_780_000_000)
+    static let timeouts = SessionTimeouts(idle: 600, absolute: 3600)
+    let identity = SessionIdentity(
+        nameID: "alice@example.com", nameIDFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+        issuer: "https://idp.example.com", sessionIndex: "s1", attributes: ["groups": ["admins", "staff"]])
+
+    func makeStore(_ kind: Kind, clock: ManualWallClock) throws -> any SessionStore {
+        switch kind {
+        case .memory:
+            return MemorySessionStore(timeouts: Self.timeouts, clock: clock)
+        case .sqlite:
+            return try SQLiteSessionStore(
+                path: try TestPaths.scratchDirectory() + "/sessions.sqlite", timeouts: Self.timeouts, clock: clock)
+        }
+    }
+
+    @Test(arguments: Kind.allCases)
+    func createdSessionIsFoundByItsID(_ kind: Kind) async throws {
+        let store = try makeStore(kind, clock: ManualWallClock(Self.start))
+        let id = try await store.create(identity: identity)
+        #expect(SessionID.isWellFormed(id))
+        let session = try #require(try await store.get(id))
+        #expect(session.identity == identity)
+        #expect(session.idHash == SessionID.hash(id))
+        #expect(try await store.get(SessionID.generate()) == nil)
+        #expect(try await store.count() == 1)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func idleSessionExpiresUnlessTouched(_ kind: Kind) async throws {
+        let clock = ManualWallClock(Self.start)
+        let store = try makeStore(kind, clock: clock)
+        let busy = try await store.create(identity: identity)
+        let idle = try await store.create(identity: identity)
+        clock.advance(by: 500)
+        try await store.touch(busy)
+        clock.advance(by: 200)
+        #expect(try await store.get(busy) != nil)
+        #expect(try await store.get(idle) == nil)
+        #expect(try await store.count() == 1)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func absoluteTimeoutEndsEvenABusySession(_ kind: Kind) async throws {
+        let clock = ManualWallClock(Self.start)
+        let store = try makeStore(kind, clock: clock)
+        let id = try await store.create(identity: identity)
+        for _ in 0..<8 {  // 8 × 500 s passes the 3600 s absolute timeout
+            clock.advance(by: 500)
+            try await store.touch(id)
+        }
+        #expect(try await store.get(id) == nil)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func deleteAndDeleteAllEndSessions(_ kind: Kind) async throws {
+        let store = try makeStore(kind, clock: ManualWallClock(Self.start))
+        let first = try await store.create(identity: identity)
+        let second = try await store.create(identity: identity)
+        var bob = identity
+        bob.nameID = "bob@example.com"
+        let third = try await store.create(identity: bob)
+        try await store.delete(first)
+        #expect(try await store.get(first) == nil)
+        #expect(try await store.deleteAll(nameID: "alice@example.com") == 1)
+        #expect(try await store.get(second) == nil)
+        #expect(try await store.get(third) != nil)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func pendingLoginIsTakenOnceAndExpires(_ kind: Kind) async throws {
+        let clock = ManualWallClock(Self.start)
+        let store = try makeStore(kind, clock: clock)
+        let login = PendingLogin(
+            relayState: SessionID.generate(), requestID: "_req1", idpEntityID: "https://idp.example.com",
+            returnPath: "/docs?page=2", browserBindingHash: SessionID.hash("cookie"),
+            expiresAt: Self.start.addingTimeInterval(600))
+        try await store.savePendingLogin(login)
+        #expect(try await store.takePendingLogin(relayState: login.relayState) == login)
+        #expect(try await store.takePendingLogin(relayState: login.relayState) == nil)
+
+        try await store.savePendingLogin(login)
+        clock.advance(by: 601)
+        #expect(try await store.takePendingLogin(relayState: login.relayState) == nil)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func replayedAssertionIsRefusedUntilItExpires(_ kind: Kind) async throws {
+        let clock = ManualWallClock(Self.start)
+        let store = try makeStore(kind, clock: clock)
+        let until = Self.start.addingTimeInterval(300)
+        #expect(try await store.recordAssertion(id: "_a1", issuer: "idp", until: until))
+        #expect(try await store.recordAssertion(id: "_a1", issuer: "idp", until: until) == false)
+        #expect(try await store.recordAssertion(id: "_a1", issuer: "other-idp", until: until))
+        clock.advance(by: 301)
+        try await store.purgeExpired()
+        #expect(try await store.recordAssertion(id: "_a1", issuer: "idp", until: until.addingTimeInterval(600)))
+    }
+}
