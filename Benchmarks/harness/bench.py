@@ -439,9 +439,15 @@ def part_acs(cfg, upstream, validator_rate):
     gh = Gatehouse(upstream.port, "acs")
     try:
         rates, p50, p99, cpu, rejected = [], [], [], [], []
-        for rnd in range(cfg.rounds):
+        # wrk always runs for the full duration, so a pool that runs out would understate the
+        # rate: size it from the in-process rate on both cores, and flag a figure as a lower bound
+        # if the pool ran out anyway.
+        rate = validator_rate if validator_rate == validator_rate else 5000
+        pool = int(min(cfg.acs_max, max(cfg.acs_count, rate * 2 * cfg.acs_seconds * 1.2)))
+        exhausted = False
+        for rnd in range(cfg.acs_rounds):
             bodies = WORK / "acs-bodies.txt"
-            acs_bodies(gh, cfg.acs_count, bodies)
+            acs_bodies(gh, pool, bodies)
             result = wrk(f"{gh.external}/saml/acs", cfg.acs_seconds, threads=threads, connections=cfg.acs_connections,
                          script=BENCH / "harness/acs.lua", env={"ACS_BODIES": str(bodies), "ACS_THREADS": str(threads)},
                          pids=[gh.proc.pid])
@@ -450,12 +456,14 @@ def part_acs(cfg, upstream, validator_rate):
             if accepted == 0:
                 raise SystemExit(f"harness: the ACS accepted no login; see {gh.log}\n{result['raw']}")
             rates.append(accepted / result["duration"])
+            exhausted |= result["requests"] >= pool - 2 * threads
             rejected.append(int(match.group(2)))
             p50.append(result["p50_ms"])
             p99.append(result["p99_ms"])
             cpu.append(result["cpu_us_per_req"] * result["requests"] / accepted / 1000)
-            log(f"ACS round {rnd + 1}/{cfg.rounds}: {accepted} accepted, {match.group(2)} refused")
-        row("2 ACS", "accepted logins/s over HTTP (POST, sqlite store)", rates, "in-process validator, 1 core",
+            log(f"ACS round {rnd + 1}/{cfg.acs_rounds}: {accepted} accepted, {match.group(2)} refused, pool {pool}")
+        bound = " — pool ran out: a lower bound" if exhausted else ""
+        row("2 ACS", f"accepted logins/s over HTTP (POST, sqlite store){bound}", rates, "in-process validator, 1 core",
             validator_rate, target="≥ 2,000/s", met=med(rates) >= 2000)
         row("2 ACS", "gatehouse CPU per accepted login", cpu, "mellon (issue, not measured here)", 10.0, fmt="{:.2f}",
             unit="ms")
@@ -617,6 +625,14 @@ ENTITY = """<md:EntityDescriptor entityID="https://idp{n}.example{m}.ac.uk/idp/s
     <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp{n}.example{m}.ac.uk/idp/profile/SAML2/POST/SSO"/>
     <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp{n}.example{m}.ac.uk/idp/profile/SAML2/Redirect/SSO"/>
   </md:IDPSSODescriptor>
+  <md:AttributeAuthorityDescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol urn:oasis:names:tc:SAML:1.1:protocol">
+    <md:KeyDescriptor use="signing">
+      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+    </md:KeyDescriptor>
+    <md:AttributeService Binding="urn:oasis:names:tc:SAML:2.0:bindings:SOAP" Location="https://idp{n}.example{m}.ac.uk:8443/idp/profile/SAML2/SOAP/AttributeQuery"/>
+    <md:AttributeService Binding="urn:oasis:names:tc:SAML:1.0:bindings:SOAP-binding" Location="https://idp{n}.example{m}.ac.uk:8443/idp/profile/SAML1/SOAP/AttributeQuery"/>
+    <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
+  </md:AttributeAuthorityDescriptor>
   <md:Organization>
     <md:OrganizationName xml:lang="en">University of Example {n}</md:OrganizationName>
     <md:OrganizationDisplayName xml:lang="en">University of Example {n}</md:OrganizationDisplayName>
@@ -745,13 +761,13 @@ def main():
     cfg = Cfg()
     if args.quick:
         cfg.rounds, cfg.seconds, cfg.openssl_seconds, cfg.pool = 1, 0.5, 1, 20
-        cfg.acs_count, cfg.acs_seconds, cfg.acs_connections = 40, 2, 4
+        cfg.acs_count, cfg.acs_max, cfg.acs_seconds, cfg.acs_connections, cfg.acs_rounds = 40, 40, 2, 4, 1
         cfg.proxy_seconds, cfg.connections = 1, 8
         cfg.sessions, cfg.lookups = 2000, 200
         cfg.entities, cfg.metadata_rounds = 50, 1
     else:
         cfg.rounds, cfg.seconds, cfg.openssl_seconds, cfg.pool = 5, 3, 2, 300
-        cfg.acs_count, cfg.acs_seconds, cfg.acs_connections = 8000, 10, 16
+        cfg.acs_count, cfg.acs_max, cfg.acs_seconds, cfg.acs_connections, cfg.acs_rounds = 2000, 40000, 5, 16, 3
         cfg.proxy_seconds, cfg.connections = 5, 32
         cfg.sessions, cfg.lookups = 1_000_000, 20_000
         cfg.entities, cfg.metadata_rounds = 8000, 3
