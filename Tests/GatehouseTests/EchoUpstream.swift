@@ -21,29 +21,32 @@ enum EchoUpstream {
 
     static func makeApplication() -> some ApplicationProtocol {
         let router = Router()
-        router.get("download/{size}") { _, context -> Response in
-            let size = Int(context.parameters.get("size") ?? "0") ?? 0
-            return Response(
-                status: .ok, headers: [.contentType: "application/octet-stream"],
-                body: ResponseBody(contentLength: size) { writer in
-                    let chunk = ByteBuffer(repeating: 0x61, count: 64 * 1024)
-                    var left = size
-                    while left > 0 {
-                        let slice = chunk.getSlice(at: 0, length: min(left, chunk.readableBytes))!
-                        try await writer.write(slice)
-                        left -= slice.readableBytes
-                    }
-                    try await writer.finish(nil)
-                })
-        }
         router.add(middleware: EchoMiddleware())
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    /// `size` bytes of `a`, generated as they are written.
+    static func download(size: Int) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/octet-stream"],
+            body: ResponseBody(contentLength: size) { writer in
+                let chunk = ByteBuffer(repeating: 0x61, count: 64 * 1024)
+                var left = size
+                while left > 0 {
+                    let slice = chunk.getSlice(at: 0, length: min(left, chunk.readableBytes))!
+                    try await writer.write(slice)
+                    left -= slice.readableBytes
+                }
+                try await writer.finish(nil)
+            })
     }
 
     struct EchoMiddleware: RouterMiddleware {
         typealias Context = BasicRequestContext
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-            if request.uri.path.hasPrefix("/download/") { return try await next(request, context) }
+            if request.uri.path.contains("/download/") {
+                return EchoUpstream.download(size: Int(request.uri.path.split(separator: "/").last ?? "") ?? 0)
+            }
             var count = 0
             for try await chunk in request.body { count += chunk.readableBytes }
             var headers = request.headers.map { [$0.name.rawName, $0.value] }
