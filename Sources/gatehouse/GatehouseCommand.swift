@@ -8,7 +8,10 @@ struct GatehouseCommand: AsyncParsableCommand {
         commandName: "gatehouse",
         abstract: "A SAML 2.0 single sign-on gateway for web applications that have no login of their own.",
         version: GatehouseVersion.current,
-        subcommands: [VerifyResponseCommand.self, MetadataCommand.self]
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, CheckConfigCommand.self, IdPCommand.self, MetadataCommand.self,
+            VerifyResponseCommand.self,
+        ]
     )
 
     /// Runs the chosen subcommand. Usage errors exit 2 (not ArgumentParser's 64), so every

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gatehouse
 import SAML
 import XMLSecurity
 
@@ -8,7 +9,7 @@ struct MetadataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metadata",
         abstract: "Inspect IdP metadata or print Gatehouse's SP metadata.",
-        subcommands: [Inspect.self]
+        subcommands: [Inspect.self, ServiceProvider.self]
     )
 
     /// `gatehouse metadata inspect FILE`.
@@ -43,6 +44,25 @@ struct MetadataCommand: AsyncParsableCommand {
                 print(MetadataInspection.report(metadata, now: Date()), terminator: "")
             } catch {
                 printError("configuration error: \(error.message)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    /// `gatehouse metadata sp --config FILE`.
+    struct ServiceProvider: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sp", abstract: "Print Gatehouse's SP metadata (signed when an SP key is configured), to give to the IdP.")
+
+        @Option(help: "The configuration file.")
+        var config = "Config/gatehouse.yaml"
+
+        func run() async throws {
+            do {
+                let settings = try GatehouseLauncher.loadConfig(path: config)
+                print(try GatehouseLauncher.serviceProviderMetadata(config: settings))
+            } catch {
+                error.problems.forEach { printError("configuration error: \($0)") }
                 throw ExitCode(2)
             }
         }

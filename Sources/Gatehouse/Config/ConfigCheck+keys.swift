@@ -9,7 +9,7 @@ extension ConfigCheck {
             if settings.keyPath != nil || settings.certificatePath != nil {
                 return [.init(.error, "service_provider: set both key and certificate, or neither.")]
             }
-            return [.init(.warning, "service_provider has no key and certificate, so AuthnRequests go unsigned and encrypted assertions cannot be read; run gatehouse keygen and set both.")]
+            return [.init(.warning, "service_provider has no key and certificate, so AuthnRequests go unsigned and encrypted assertions cannot be read; create them (for example `openssl req -x509 -newkey rsa:2048 -nodes -days 1095 -subj /CN=gatehouse -keyout sp.key -out sp.crt`) and set both.")]
         }
         var found: [ConfigProblem] = []
         var key: Certificate.PrivateKey?

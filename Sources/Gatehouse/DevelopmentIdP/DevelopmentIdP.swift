@@ -1,7 +1,7 @@
 import Crypto
-import SwiftASN1
 public import Foundation
 import SAML
+import SwiftASN1
 import X509
 public import XMLSecurity
 

@@ -21,6 +21,7 @@ public struct DevelopmentUser: Sendable, Equatable, Codable {
     public static let samples: [DevelopmentUser] = [
         DevelopmentUser(username: "alice", email: "alice@example.com", displayName: "Alice Example", groups: ["engineering", "staff"]),
         DevelopmentUser(username: "bob", email: "bob@example.com", displayName: "Bob Example", groups: ["staff"]),
-        DevelopmentUser(username: "carol", email: "carol@example.com", displayName: "Carol Admin", groups: ["admins", "engineering", "staff"]),
+        DevelopmentUser(
+            username: "carol", email: "carol@example.com", displayName: "Carol Admin", groups: ["admins", "engineering", "staff"]),
     ]
 }

@@ -4,9 +4,11 @@ public import Logging
 /// Builds the Hummingbird application: SP routes, health, metrics and the proxy.
 public enum GatehouseApplication {
     /// The router for `gateway`.
-    public static func makeRouter(gateway: Gateway) -> Router<GatehouseRequestContext> {
+    public static func makeRouter(gateway: Gateway, developmentIdP: DevelopmentIdP? = nil) -> Router<GatehouseRequestContext> {
         let router = Router(context: GatehouseRequestContext.self)
-        router.add(middleware: GatewayMiddleware(gateway: gateway))
+        let ownPrefixes = developmentIdP == nil ? [] : [DevelopmentIdP.pathPrefix]
+        router.add(middleware: GatewayMiddleware(gateway: gateway, ownPrefixes: ownPrefixes))
+        developmentIdP?.addRoutes(to: router)
         let prefix = gateway.config.routePrefix
         let sp = router.group(RouterPath(prefix))
         sp.get("login") { request, context in await gateway.login(request, context: context) }
@@ -27,11 +29,12 @@ public enum GatehouseApplication {
     public static func make(
         gateway: Gateway,
         logger: Logger,
+        developmentIdP: DevelopmentIdP? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let listen = gateway.config.listen
         return Application(
-            router: makeRouter(gateway: gateway),
+            router: makeRouter(gateway: gateway, developmentIdP: developmentIdP),
             configuration: .init(address: .hostname(listen.address, port: listen.port), serverName: "Gatehouse"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
             logger: logger

@@ -18,7 +18,8 @@ public enum GatehouseServer {
         config: GatehouseConfig,
         loginService: any LoginService,
         check: ConfigCheck = ConfigCheck(),
-        logger: Logger
+        logger: Logger,
+        developmentIdP: DevelopmentIdP? = nil
     ) async throws {
         let problems = check.problems(in: config)
         for warning in problems where warning.severity == .warning {
@@ -33,7 +34,7 @@ public enum GatehouseServer {
             throw StartupError(problems: [error.message])
         }
         let gateway = Gateway(config: config, store: store, loginService: loginService)
-        let app = GatehouseApplication.make(gateway: gateway, logger: logger) { port in
+        let app = GatehouseApplication.make(gateway: gateway, logger: logger, developmentIdP: developmentIdP) { port in
             logger.info("listening", metadata: ["address": "\(config.listen.address)", "port": "\(port)"])
         }
         do {

@@ -12,6 +12,10 @@ public struct IDPSSODescriptor: Sendable, Hashable {
     public var nameIDFormats: [String]
     /// `WantAuthnRequestsSigned` (false when absent).
     public var wantAuthnRequestsSigned: Bool
+    /// `mdui:UIInfo/mdui:DisplayName` (English preferred), for the IdP chooser.
+    public var displayName: String?
+    /// Email domains this IdP serves: `mdui:DiscoHints/mdui:DomainHint` and `shibmd:Scope`.
+    public var domainHints: [String] = []
 
     /// Creates a descriptor.
     public init(

@@ -7,6 +7,11 @@ public enum SAMLNamespace {
     /// `urn:oasis:names:tc:SAML:2.0:metadata`
     public static let metadata = "urn:oasis:names:tc:SAML:2.0:metadata"
     /// `http://www.w3.org/2000/09/xmldsig#`
+    /// Metadata UI extensions (`mdui:DisplayName`, `mdui:DomainHint`).
+    public static let mdui = "urn:oasis:names:tc:SAML:metadata:ui"
+    /// Shibboleth metadata extensions (`shibmd:Scope`).
+    public static let shibmd = "urn:mace:shibboleth:metadata:1.0"
+    /// `http://www.w3.org/2000/09/xmldsig#`
     public static let xmldsig = "http://www.w3.org/2000/09/xmldsig#"
     /// The Success status code.
     public static let statusSuccess = "urn:oasis:names:tc:SAML:2.0:status:Success"

@@ -27,6 +27,9 @@ public struct Identity: Sendable, Codable, Equatable {
     public var friendlyNames: [String: String]
     /// The Assertion's ID (remembered by the replay cache).
     public var assertionID: String
+    /// Until when the assertion could still be accepted (clock skew included): how long a
+    /// replay cache must remember ``assertionID``. Set by the validator.
+    public var replayExpiry: Date?
 
     /// Creates an identity; the validator is the normal source.
     public init(

@@ -101,16 +101,19 @@ public struct ResponseValidator: Sendable {
             throw fail(.malformed, "the Assertion has no ID")
         }
         let expiry = [window, confirmationExpiry].compactMap { $0 }.max() ?? now.addingTimeInterval(3600)
+        let replayExpiry = expiry.addingTimeInterval(policy.skewSeconds)
         let fresh: Bool
         do {
-            fresh = try await replayCache.remember(id: issuer + " " + id, until: expiry.addingTimeInterval(policy.skewSeconds), now: now)
+            fresh = try await replayCache.remember(id: issuer + " " + id, until: replayExpiry, now: now)
         } catch {
             throw fail(.replayed, "the replay cache could not be consulted, so the assertion is refused: \(error)")
         }
         guard fresh else { throw fail(.replayed, "assertion \(id) was already used") }
 
         // 10. Identity.
-        return try IdentityReader.read(trusted, issuer: issuer, assertionID: id)
+        var identity = try IdentityReader.read(trusted, issuer: issuer, assertionID: id)
+        identity.replayExpiry = replayExpiry
+        return identity
     }
 
     func checkInResponseTo(_ value: String?, expected: String?, issuer: String) throws(SAMLValidationError) {

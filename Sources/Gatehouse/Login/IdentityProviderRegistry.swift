@@ -1,0 +1,88 @@
+public import Foundation
+public import SAML
+
+/// Every IdP Gatehouse trusts, loaded from the metadata folder (single entities or aggregates).
+public struct IdentityProviderRegistry: Sendable {
+    /// One registered IdP.
+    public struct Entry: Sendable {
+        /// Entity ID and trusted signing keys, for the validator.
+        public var provider: IdentityProvider
+        /// The IdP role as published: endpoints, certificates, NameID formats.
+        public var descriptor: IDPSSODescriptor
+        /// What the chooser shows.
+        public var summary: IdentityProviderSummary
+        /// The file it came from, for messages.
+        public var source: String
+    }
+
+    /// The IdPs in a stable order (display name, then entity ID).
+    public private(set) var entries: [Entry]
+
+    /// Builds the registry from metadata documents; `sources` name them in errors.
+    public init(documents: [(source: String, bytes: [UInt8])]) throws(RegistryError) {
+        var entries: [Entry] = []
+        var seen: [String: String] = [:]
+        for (source, bytes) in documents {
+            let metadata: SAMLMetadata
+            do {
+                metadata = try SAMLMetadata(parsing: bytes)
+            } catch {
+                throw RegistryError("\(source): \(error.description)")
+            }
+            for entity in metadata.identityProviderEntities {
+                guard let descriptor = entity.identityProvider else { continue }
+                if let first = seen[entity.entityID] {
+                    throw RegistryError("\(source): IdP \(entity.entityID) is already registered by \(first)")
+                }
+                seen[entity.entityID] = source
+                let provider: IdentityProvider
+                do {
+                    provider = try IdentityProvider(entity)
+                } catch {
+                    throw RegistryError("\(source): \(error.description)")
+                }
+                let summary = IdentityProviderSummary(
+                    entityID: entity.entityID, displayName: descriptor.displayName ?? entity.entityID,
+                    emailDomains: descriptor.domainHints)
+                entries.append(Entry(provider: provider, descriptor: descriptor, summary: summary, source: source))
+            }
+        }
+        self.entries = entries.sorted {
+            ($0.summary.displayName.lowercased(), $0.summary.entityID) < ($1.summary.displayName.lowercased(), $1.summary.entityID)
+        }
+    }
+
+    /// Loads every `*.xml` file in `directory`. An empty or missing folder is an error:
+    /// a gateway with no IdP can sign nobody in.
+    public static func load(directory: String) throws(RegistryError) -> IdentityProviderRegistry {
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".xml") }.sorted()
+        } catch {
+            throw RegistryError("the IdP metadata folder \(directory) cannot be read")
+        }
+        var documents: [(source: String, bytes: [UInt8])] = []
+        for file in files {
+            let path = (directory as NSString).appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: path) else { throw RegistryError("\(path) cannot be read") }
+            documents.append((path, Array(data)))
+        }
+        let registry = try IdentityProviderRegistry(documents: documents)
+        guard !registry.entries.isEmpty else {
+            throw RegistryError("no IdP metadata in \(directory); add one with `gatehouse idp add FILE`")
+        }
+        return registry
+    }
+
+    /// The entry for `entityID`, if registered.
+    public func entry(_ entityID: String) -> Entry? {
+        entries.first { $0.provider.entityID == entityID }
+    }
+}
+
+/// Why the IdP registry could not be built: one sentence naming the file.
+public struct RegistryError: Error, Sendable, CustomStringConvertible {
+    /// The sentence.
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,122 @@
+public import Foundation
+import SAML
+public import XMLSecurity
+
+/// The SAML implementation of ``LoginService``: AuthnRequests out, validated Responses in.
+public struct SAMLLoginService: LoginService {
+    /// The trusted IdPs.
+    public let registry: IdentityProviderRegistry
+    let entityID: String
+    let assertionConsumerServiceURL: String
+    let clockSkew: Duration
+    let allowsUnsolicited: Bool
+    let signingKey: SigningKey?
+    let decryptionKeys: [DecryptionKey]
+    // A fast first layer in this process; the gateway's session store is the durable cache
+    // that also refuses a replay after a restart or on another instance.
+    let replayCache = InMemoryReplayCache()
+
+    /// A service for `config`, trusting the IdPs of `registry`.
+    public init(config: GatehouseConfig, registry: IdentityProviderRegistry) throws(RegistryError) {
+        self.registry = registry
+        entityID = config.entityID
+        assertionConsumerServiceURL = config.endpointURL("acs")
+        clockSkew = .seconds(config.clockSkew.seconds)
+        allowsUnsolicited = config.unsolicitedResponses == .allow
+        if let keyPath = config.serviceProvider.keyPath {
+            guard let keyPEM = try? String(contentsOfFile: keyPath, encoding: .utf8) else {
+                throw RegistryError("the SP key \(keyPath) cannot be read")
+            }
+            let certificatePEM = config.serviceProvider.certificatePath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+            do {
+                signingKey = try SigningKey(privateKeyPEM: keyPEM, certificatePEM: certificatePEM)
+                decryptionKeys = signingKey?.kind == .rsa ? [try DecryptionKey(privateKeyPEM: keyPEM)] : []
+            } catch {
+                throw RegistryError("the SP key \(keyPath): \(error.detail)")
+            }
+        } else {
+            signingKey = nil
+            decryptionKeys = []
+        }
+    }
+
+    public func identityProviders() async -> [IdentityProviderSummary] {
+        registry.entries.map(\.summary)
+    }
+
+    public func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart {
+        guard let entry = registry.entry(idp) else {
+            throw LoginFailure(
+                code: "unknownIdP", detail: "no IdP \(idp) is registered",
+                userMessage: "The identity provider you chose is not known here. Go back and choose another.", idp: idp)
+        }
+        guard let sso = entry.descriptor.singleSignOnService(binding: SAMLBinding.httpRedirect) else {
+            throw LoginFailure(
+                code: "noRedirectEndpoint", detail: "\(idp) publishes no HTTP-Redirect SingleSignOnService",
+                userMessage: "This identity provider cannot be reached for sign-in. Contact your administrator.", idp: idp)
+        }
+        let request = AuthnRequest(
+            id: AuthnRequest.makeID(), issueInstant: Date(), destination: sso.location,
+            assertionConsumerServiceURL: assertionConsumerServiceURL, issuer: entityID)
+        let key = entry.descriptor.wantAuthnRequestsSigned ? signingKey : nil
+        if entry.descriptor.wantAuthnRequestsSigned && key == nil {
+            throw LoginFailure(
+                code: "signingKeyMissing", detail: "\(idp) wants signed AuthnRequests but no SP key is configured",
+                userMessage: "Sign-in is not set up completely for this identity provider. Contact your administrator.", idp: idp)
+        }
+        do {
+            let algorithm: SignatureAlgorithm = key?.kind == .ec ? .ecdsaSHA256 : .rsaSHA256
+            let url = try HTTPRedirectBinding.url(
+                endpoint: sso.location, request.xml, relayState: relayState, signingKey: key, algorithm: algorithm)
+            return LoginStart(requestID: request.id, redirectURL: url)
+        } catch {
+            throw LoginFailure(
+                code: "requestEncodingFailed", detail: error.description,
+                userMessage: "Sign-in could not be started. Try again.", idp: idp)
+        }
+    }
+
+    public func completeLogin(samlResponse: String, pending: PendingLogin?) async throws(LoginFailure) -> LoginCompletion {
+        var policy = ValidationPolicy(audience: entityID, assertionConsumerServiceURL: assertionConsumerServiceURL)
+        policy.clockSkew = clockSkew
+        policy.allowsUnsolicited = pending == nil && allowsUnsolicited
+        policy.decryptionKeys = decryptionKeys
+        // A pending login names its IdP: only that IdP's keys may answer it.
+        let providers =
+            pending.map { pending in registry.entries.filter { $0.provider.entityID == pending.idpEntityID } } ?? registry.entries
+        let validator = ResponseValidator(policy: policy, replayCache: replayCache)
+        let identity: Identity
+        do {
+            identity = try await validator.validate(
+                posted: samlResponse, identityProviders: providers.map(\.provider), expectedRequestID: pending?.requestID, now: Date())
+        } catch {
+            throw LoginFailure(code: error.code.rawValue, detail: error.detail, userMessage: error.code.userMessage, idp: error.issuer)
+        }
+        return LoginCompletion(
+            identity: SessionIdentity(saml: identity), assertionID: identity.assertionID,
+            assertionExpiry: identity.replayExpiry ?? Date().addingTimeInterval(3_600))
+    }
+
+    public func serviceProviderMetadata() async throws(LoginFailure) -> String {
+        var metadata = ServiceProviderMetadata(entityID: entityID, assertionConsumerServiceURL: assertionConsumerServiceURL)
+        if let certificate = signingKey?.certificateDER {
+            metadata.signingCertificateDER = certificate
+            if !decryptionKeys.isEmpty { metadata.encryptionCertificatesDER = [certificate] }
+        }
+        return metadata.xml
+    }
+}
+
+extension SessionIdentity {
+    /// The session's copy of a validated identity. Attributes are kept under their Name and,
+    /// where it does not collide, under their FriendlyName too, so header rules can use either.
+    init(saml identity: Identity) {
+        var attributes = identity.attributes
+        for (name, friendly) in identity.friendlyNames where attributes[friendly] == nil {
+            attributes[friendly] = identity.attributes[name]
+        }
+        self.init(
+            nameID: identity.nameID, nameIDFormat: identity.nameIDFormat, issuer: identity.issuer,
+            sessionIndex: identity.sessionIndex, attributes: attributes)
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Gatehouse
+
+/// `gatehouse check-config`: validate everything `serve` would use, without starting.
+struct CheckConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check the configuration, keys and IdP metadata; exit 2 with a sentence per problem."
+    )
+
+    @Option(help: "The configuration file.")
+    var config = "Config/gatehouse.yaml"
+
+    func run() async throws {
+        let settings: GatehouseConfig
+        do {
+            settings = try GatehouseLauncher.loadConfig(path: config)
+        } catch {
+            error.problems.forEach { printError("error: \($0)") }
+            throw ExitCode(2)
+        }
+        let (errors, warnings) = GatehouseLauncher.check(settings)
+        warnings.forEach { print("warning: \($0)") }
+        errors.forEach { printError("error: \($0)") }
+        guard errors.isEmpty else { throw ExitCode(2) }
+        print("\(config): OK")
+    }
+}
