@@ -21,12 +21,13 @@ enum GenerateCommand {
         let salt = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let workers = max(1, options.int("workers", 2))
         let started = Measurement.now()
+        let factoryCopy = factory  // an immutable copy may be sent to the worker tasks
         let made = try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
             for worker in 0..<workers {
                 group.addTask {
                     var part: [(Int, String)] = []
                     for n in stride(from: worker, to: count, by: workers) {
-                        let xml = try factory.response(n, salt: salt)
+                        let xml = try factoryCopy.response(n, salt: salt)
                         let b64 = Data(xml).base64EncodedString()
                         part.append((n, form ? "SAMLResponse=" + Self.formEncode(b64) : b64))
                     }
