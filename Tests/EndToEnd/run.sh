@@ -57,12 +57,12 @@ fi
 # --- gatehouse ---------------------------------------------------------------------------
 [ -x scripts/install-deps.sh ] && scripts/install-deps.sh build
 say "building gatehouse"
-if ! swift build --product gatehouse >"$output/build.log" 2>&1; then
+if ! swift build --scratch-path "${SCRATCH_PATH:-.build}" --product gatehouse >"$output/build.log" 2>&1; then
     tail -n 30 "$output/build.log"
     say "FAILED: 'swift build --product gatehouse' did not build (log: $output/build.log)"
     exit 1
 fi
-gatehouse="$(swift build --product gatehouse --show-bin-path)/gatehouse"
+gatehouse="$(swift build --scratch-path "${SCRATCH_PATH:-.build}" --product gatehouse --show-bin-path)/gatehouse"
 export E2E_GATEHOUSE_BIN=$gatehouse
 if ! "$gatehouse" serve --help >/dev/null 2>&1; then
     say "gatehouse has no 'serve' subcommand yet, so the browser scenarios cannot run."

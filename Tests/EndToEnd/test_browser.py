@@ -96,8 +96,11 @@ def test_chooser_lists_both_idps_by_name(browser, stack):
 def test_chooser_click_signs_in_at_the_chosen_idp(browser, stack):
     browser.open(stack.gatehouse_multi + DEEP_LINK, "chooser")
     assert browser.url.startswith(stack.gatehouse_multi), "two IdPs must show the chooser, not redirect"
-    entity = urllib.parse.quote(stack.idp_b_entity, safe="")
-    choice = [a for a in browser.find_all("#idps a") if entity in a.get_attribute("href") or stack.idp_b_entity in a.get_attribute("href")]
+    def idp_of(link):
+        query = urllib.parse.urlsplit(link.get_attribute("href")).query
+        return urllib.parse.parse_qs(query).get("idp", [None])[0]
+
+    choice = [a for a in browser.find_all("#idps a") if idp_of(a) == stack.idp_b_entity]
     assert choice, "no chooser link for IdP B"
     choice[0].click()
     browser.wait_url(stack.idp_b, "idp-b-login-form")
