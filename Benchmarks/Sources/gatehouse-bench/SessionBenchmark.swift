@@ -47,7 +47,7 @@ enum SessionBenchmark {
         let ids = try BenchFiles.lines(try options.required("ids"))
         let lookups = options.int("lookups", 20_000)
         let before = Measurement.currentRSSBytes()
-        let store = try SQLiteSessionStore(path: path, timeouts: SessionTimeouts.standard)
+        let store = try openStore(path)
         let sessions = try await store.count()
         let latencies = try await lookup(ids, lookups: lookups) { id in try await store.get(id) != nil }
         let after = Measurement.currentRSSBytes()
@@ -60,6 +60,15 @@ enum SessionBenchmark {
             "lookup_p99_us": Measurement.percentile(latencies, 0.99) * 1e6,
             "peak_rss": Measurement.peakRSSBytes(),
         ])
+    }
+
+    // Synchronous: typed throws inside an async function crash the Swift 6.2 release optimizer.
+    static func openStore(_ path: String) throws -> SQLiteSessionStore {
+        do {
+            return try SQLiteSessionStore(path: path, timeouts: SessionTimeouts.standard)
+        } catch {
+            throw BenchError("cannot open \(path): \(error)")
+        }
     }
 
     /// Times `lookups` calls of `get` on ids drawn at random from `ids`; each must find a session.

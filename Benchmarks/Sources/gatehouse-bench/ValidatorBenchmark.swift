@@ -6,26 +6,53 @@ import XMLSecurity
 /// `--seconds`; a fresh replay cache for every pass over the pool, so each validation still
 /// runs the replay check and succeeds.
 enum ValidatorBenchmark {
-    static func run(_ options: Options) async throws {
+    /// What one run validates with. Built synchronously: typed throws inside an async function
+    /// crash the Swift 6.2 release optimizer (LLVM CoroSplit), so async code only sees this.
+    struct Setup {
+        var pool: [String]
+        var policy: ValidationPolicy
+        var idp: IdentityProvider
+        var expected: String?
+        var now: Date
+    }
+
+    static func setup(_ options: Options) throws -> Setup {
         let keys = options.string("keys", "Fixtures/keys")
         let kind = options.string("kind", "rsa")
         let pool = try BenchFiles.lines(try options.required("responses"))
         guard !pool.isEmpty else { throw BenchError("empty response pool") }
-        let seconds = options.double("seconds", 3)
         let now = try ResponseFactory.parseInstant(options.string("now", "2026-06-01T12:01:00Z"))
         var policy = ValidationPolicy(audience: ResponseFactory.spEntityID, assertionConsumerServiceURL: ResponseFactory.acsURL)
         if kind == "encrypted" {
-            policy.decryptionKeys = [try DecryptionKey(privateKeyPEM: BenchFiles.text("\(keys)/sp.key"))]
+            do {
+                policy.decryptionKeys = [try DecryptionKey(privateKeyPEM: BenchFiles.text("\(keys)/sp.key"))]
+            } catch {
+                throw BenchError("decryption key: \(error)")
+            }
         }
         let certificate = kind == "ec" ? "idp-ec.crt" : "idp-rsa.crt"
         let idp = IdentityProvider(entityID: ResponseFactory.idpEntityID, signingKeys: [try BenchFiles.trustedKey("\(keys)/\(certificate)")])
-        let expected = options.flag("unsolicited") ? nil : Optional(ResponseFactory.requestID)
         if options.flag("unsolicited") { policy.allowsUnsolicited = true }
+        return Setup(pool: pool, policy: policy, idp: idp, expected: options.flag("unsolicited") ? nil : ResponseFactory.requestID, now: now)
+    }
+
+    static func validate(_ validator: ResponseValidator, _ text: String, _ setup: Setup) async throws {
+        do {
+            _ = try await validator.validate(posted: text, identityProviders: [setup.idp], expectedRequestID: setup.expected, now: setup.now)
+        } catch {
+            throw BenchError("validation failed: \(error.code.rawValue): \(error.detail)")
+        }
+    }
+
+    static func run(_ options: Options) async throws {
+        let setup = try setup(options)
+        let (pool, policy, kind) = (setup.pool, setup.policy, options.string("kind", "rsa"))
+        let seconds = options.double("seconds", 3)
 
         // One warm-up pass, which also proves every response in the pool is valid.
         var validator = ResponseValidator(policy: policy, replayCache: InMemoryReplayCache())
         for text in pool.prefix(50) {
-            _ = try await validator.validate(posted: text, identityProviders: [idp], expectedRequestID: expected, now: now)
+            try await validate(validator, text, setup)
         }
         var latencies: [Double] = []
         latencies.reserveCapacity(100_000)
@@ -39,7 +66,7 @@ enum ValidatorBenchmark {
                 index = 0
             }
             let started = Measurement.now()
-            _ = try await validator.validate(posted: pool[index], identityProviders: [idp], expectedRequestID: expected, now: now)
+            try await validate(validator, pool[index], setup)
             latencies.append(Measurement.now() - started)
             index += 1
             count += 1

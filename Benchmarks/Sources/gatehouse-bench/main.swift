@@ -18,7 +18,7 @@ do {
     case "validator": try await ValidatorBenchmark.run(options)
     case "sessions-memory": try await SessionBenchmark.memory(options)
     case "sessions-sqlite": try await SessionBenchmark.sqlite(options)
-    case "metadata": try await MetadataBenchmark.run(options)
+    case "metadata": try MetadataBenchmark.run(options)
     default:
         FileHandle.standardError.write(Data((usage + "\n").utf8))
         exit(2)
