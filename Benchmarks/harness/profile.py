@@ -18,7 +18,7 @@ import bench  # noqa: E402
 
 
 def perf_report(data, lines):
-    out = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "dso,symbol", "--stdio",
+    out = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "dso,symbol", "--stdio", "-g", "none",
                           "--percent-limit", "0.7"], capture_output=True, text=True).stdout
     rows = [line for line in out.splitlines() if line.strip() and not line.startswith("#")]
     print("\n".join(rows[:lines]))
