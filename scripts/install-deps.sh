@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(pkg-config libxml2-dev libxmlsec1-dev libxmlsec1-openssl libssl-dev libsqlite3-dev)
 if [ "${1:-build}" = test ]; then
-    packages+=(xmlsec1 valgrind)
+    packages+=(xmlsec1 valgrind nginx)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -77,6 +77,9 @@ public struct Gateway: Sendable {
         config.routePath("login") + "?rd=" + Self.queryEncode(returnPath)
     }
 
+    /// The forward-auth 401's header naming the login URL that returns to the original URI.
+    static let loginURLHeader = HTTPField.Name("X-Gatehouse-Login")!
+
     static func queryEncode(_ text: String) -> String {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
