@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import ServiceLifecycle
 
 /// Builds the Hummingbird application: SP routes, health, metrics and the proxy.
 public enum GatehouseApplication {
@@ -25,17 +26,20 @@ public enum GatehouseApplication {
         return router
     }
 
-    /// The application listening where the configuration says.
+    /// The application listening where the configuration says, running `services` (the
+    /// session janitor, for one) beside the HTTP server and stopping them with it.
     public static func make(
         gateway: Gateway,
         logger: Logger,
         developmentIdP: DevelopmentIdP? = nil,
+        services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let listen = gateway.config.listen
         return Application(
             router: makeRouter(gateway: gateway, developmentIdP: developmentIdP),
             configuration: .init(address: .hostname(listen.address, port: listen.port), serverName: "Gatehouse"),
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
             logger: logger
         )
