@@ -13,13 +13,12 @@ public enum GatehouseLauncher {
         init(_ problems: [String]) { self.problems = problems }
     }
 
-    /// Loads the configuration, with environment overrides.
+    /// Loads the configuration, with environment overrides. Unknown fields are errors too:
+    /// a misspelled field would otherwise silently keep its default, so `serve` refuses them.
     public static func loadConfig(path: String) throws(Failure) -> GatehouseConfig {
-        do {
-            return try ConfigLoader.load(path: path)
-        } catch {
-            throw Failure([error.message])
-        }
+        let (config, errors) = readConfig(path: path)
+        guard let config, errors.isEmpty else { throw Failure(errors) }
+        return config
     }
 
     /// Every problem of the configuration: errors (refuse to start) and warnings.
