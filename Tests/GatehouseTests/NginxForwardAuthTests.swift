@@ -102,7 +102,7 @@ import Testing
         try await GatewayHarness.run(configure: { $0.externalURL = "http://127.0.0.1:\(port)" }) { harness in
             let gatewayPort = try #require(harness.client.port)
             let upstream = try #require(harness.config.upstreams.first?.url)
-            let nginx = try await NginxProcess.start(port: port) { directory in
+            let nginx = try await NginxProcess.start(port: port) { _ in
                 serverBlock(port: port, gateway: "http://127.0.0.1:\(gatewayPort)", upstream: upstream)
             }
             let client = NoRedirectClient()

@@ -13,8 +13,11 @@ import Testing
         config.listen = ListenSettings(address: "127.0.0.1", port: 0)
         config.cookie.secure = false
         let gateway = Gateway(config: config, store: store, loginService: FakeLoginService(), clock: clock)
-        var logger = Logger(label: "gatehouse-test")
-        logger.logLevel = .critical
+        let logger = {
+            var logger = Logger(label: "gatehouse-test")
+            logger.logLevel = .critical
+            return logger
+        }()
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let client = NoRedirectClient()
         await withThrowingTaskGroup(of: Void.self) { group in
