@@ -121,6 +121,8 @@ let package = Package(
             dependencies: [
                 "Gatehouse", "SAML", "XMLSecurity",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: commonSettings

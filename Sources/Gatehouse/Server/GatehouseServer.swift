@@ -13,14 +13,15 @@ public enum GatehouseServer {
     }
 
     /// Validates `config` (errors stop the start; warnings are logged), opens the session
-    /// store, and serves until a shutdown signal. Bad configuration never starts a
+    /// store, and serves until a shutdown signal; with `reloader`, SIGHUP reloads the configuration. Bad configuration never starts a
     /// half-working server.
     public static func run(
         config: GatehouseConfig,
         loginService: any LoginService,
         check: ConfigCheck = ConfigCheck(),
         logger: Logger,
-        developmentIdP: DevelopmentIdP? = nil
+        developmentIdP: DevelopmentIdP? = nil,
+        reloader: (@Sendable (Gateway) -> ConfigReloader)? = nil
     ) async throws {
         let problems = check.problems(in: config)
         for warning in problems where warning.severity == .warning {
@@ -35,7 +36,8 @@ public enum GatehouseServer {
             throw StartupError(problems: [error.message])
         }
         let gateway = Gateway(config: config, store: store, loginService: loginService)
-        try await serve(gateway: gateway, logger: logger, developmentIdP: developmentIdP) { port in
+        let services: [any Service] = reloader.map { [$0(gateway)] } ?? []
+        try await serve(gateway: gateway, logger: logger, developmentIdP: developmentIdP, services: services) { port in
             logger.info("listening", metadata: ["address": "\(config.listen.address)", "port": "\(port)"])
         }
     }
