@@ -12,7 +12,14 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var config = "Config/gatehouse.yaml"
 
     func run() async throws {
-        let (errors, warnings) = GatehouseLauncher.check(configAt: config)
+        let settings: GatehouseConfig
+        do {
+            settings = try GatehouseLauncher.loadConfig(path: config)
+        } catch {
+            error.problems.forEach { printError("error: \($0)") }
+            throw ExitCode(2)
+        }
+        let (errors, warnings) = GatehouseLauncher.check(settings)
         warnings.forEach { print("warning: \($0)") }
         errors.forEach { printError("error: \($0)") }
         guard errors.isEmpty else { throw ExitCode(2) }

@@ -1,8 +1,5 @@
 public import Hummingbird
-import HummingbirdCore
-import HummingbirdWebSocket
 public import Logging
-public import ServiceLifecycle
 
 /// Builds the Hummingbird application: SP routes, health, metrics and the proxy.
 public enum GatehouseApplication {
@@ -28,30 +25,17 @@ public enum GatehouseApplication {
         return router
     }
 
-    /// The application listening where the configuration says, running `services` alongside.
+    /// The application listening where the configuration says.
     public static func make(
         gateway: Gateway,
         logger: Logger,
         developmentIdP: DevelopmentIdP? = nil,
-        services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let listen = gateway.config.listen
-        let ownPrefixes = developmentIdP == nil ? [] : [DevelopmentIdP.pathPrefix]
-        // WebSocket handshakes on proxied paths are authenticated and relayed upstream;
-        // every other request (and every refused handshake) takes the normal HTTP route.
-        let server = HTTPServerBuilder.http1WebSocketUpgrade(
-            configuration: HTTP1WebSocketUpgradeChannel.Configuration(
-                ws: WebSocketServerConfiguration(maxFrameSize: WebSocketProxy.maxFrameSize))
-        ) { head, channel, logger in
-            await gateway.webSocketUpgrade(
-                head, peer: channel.remoteAddress?.ipAddress, ownPrefixes: ownPrefixes, logger: logger)
-        }
         return Application(
             router: makeRouter(gateway: gateway, developmentIdP: developmentIdP),
-            server: server,
             configuration: .init(address: .hostname(listen.address, port: listen.port), serverName: "Gatehouse"),
-            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
             logger: logger
         )

@@ -1,6 +1,6 @@
 import Foundation
-import HTTPTypes
 public import Hummingbird
+import HTTPTypes
 import Logging
 import NIOCore
 
@@ -8,13 +8,10 @@ extension Gateway {
     /// Every path that is not the gateway's own: authenticate, authorise, forward.
     public func proxyRequest(_ request: Request, context: GatehouseRequestContext) async -> Response {
         let target = request.uri.description
-        // One snapshot for the whole request, so a reload cannot mix old and new settings.
-        let live = runtime.current
         let current = await currentSession(request, logger: context.logger)
-        let decision = live.policy.decide(
+        let decision = policy.decide(
             AccessRequest(
-                method: request.method.rawValue, target: target,
-                accept: Self.isWebSocketHandshake(request.headers) ? nil : request.headers[.accept],
+                method: request.method.rawValue, target: target, accept: request.headers[.accept],
                 identity: current?.session.identity))
         let identity: SessionIdentity?
         switch decision {
@@ -27,25 +24,21 @@ extension Gateway {
         case .unauthenticated:
             return json(.unauthorized, Unauthenticated(login: config.routePath("login")), headers: [.wwwAuthenticate: "SAML"])
         case .forbidden(let prefix, let requirement):
-            context.logger.notice(
-                "access denied",
-                metadata: [
-                    "access.rule": "\(prefix)", "access.requirement": "\(requirement)",
-                    "saml.nameid": "\(current?.session.identity.nameID ?? "")",
-                ])
+            context.logger.notice("access denied", metadata: [
+                "access.rule": "\(prefix)", "access.requirement": "\(requirement)",
+                "saml.nameid": "\(current?.session.identity.nameID ?? "")",
+            ])
             let page = MessagePage.accessDenied(
                 requirement: requirement, user: current?.session.identity.nameID ?? "unknown", reference: context.id)
             return html(.forbidden, pages.render(page))
         }
-        guard let upstream = UpstreamTarget.choose(for: target, upstreams: live.config.upstreams) else {
-            return html(
-                .notFound,
-                pages.render(MessagePage(title: "Not found", heading: "Not found", message: "Nothing is served at this address.")))
+        guard let upstream = UpstreamTarget.choose(for: target, upstreams: config.upstreams) else {
+            return html(.notFound, pages.render(MessagePage(title: "Not found", heading: "Not found", message: "Nothing is served at this address.")))
         }
-        let headers = upstreamHeaders(request, identity: identity, peer: context.peerAddress, live: live)
+        let headers = upstreamHeaders(request, identity: identity, peer: context.peerAddress)
         let started = ContinuousClock.now
         do {
-            let response = try await live.proxy.forward(request, to: upstream, headers: headers, logger: context.logger)
+            let response = try await proxy.forward(request, to: upstream, headers: headers, logger: context.logger)
             metrics.upstreamLatency(ContinuousClock.now - started)
             metrics.proxied(status: response.status.code)
             return response
@@ -58,12 +51,11 @@ extension Gateway {
 
     /// The request's headers as the upstream must see them: identity impostors and
     /// hop-by-hop headers gone, our cookies removed, forwarding and identity headers set.
-    func upstreamHeaders(_ request: Request, identity: SessionIdentity?, peer: String?, live: GatewayRuntime) -> HTTPFields {
-        let config = live.config
+    func upstreamHeaders(_ request: Request, identity: SessionIdentity?, peer: String?) -> HTTPFields {
         var fields = IdentityHeaders.sanitize(request.headers, settings: config.identityHeaders)
         fields = HopByHopHeaders.remove(from: fields)
-        fields = withoutOwnCookies(fields, cookie: config.cookie)
-        fields = live.forwarded.apply(to: fields, clientAddress: peer, host: request.head.authority, scheme: "http")
+        fields = withoutOwnCookies(fields)
+        fields = forwarded.apply(to: fields, clientAddress: peer, host: request.head.authority, scheme: "http")
         if let identity {
             for header in IdentityHeaders.headers(for: identity, settings: config.identityHeaders) {
                 guard let name = HTTPField.Name(header.name) else { continue }
@@ -74,8 +66,8 @@ extension Gateway {
     }
 
     /// Drops Gatehouse's cookies from `Cookie`, so the upstream never sees a session ID.
-    private func withoutOwnCookies(_ fields: HTTPFields, cookie: CookieSettings) -> HTTPFields {
-        let own: Set<String> = [cookie.name, cookie.pendingLoginName]
+    private func withoutOwnCookies(_ fields: HTTPFields) -> HTTPFields {
+        let own: Set<String> = [config.cookie.name, config.cookie.pendingLoginName]
         var result = HTTPFields()
         for field in fields {
             guard field.name == .cookie else {
