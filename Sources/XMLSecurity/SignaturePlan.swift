@@ -6,7 +6,8 @@ struct SignaturePlan {
     let signatureAlgorithm: SignatureAlgorithm
     let digestAlgorithm: DigestAlgorithm
     let referenceURI: String
-    let keyInfoCertificates: [[UInt8]]
+    /// The signature's KeyInfo, if any: its certificates only help order the trusted keys.
+    let keyInfo: XMLElement?
 
     private static let ds = XMLDSig.namespace
 
@@ -101,11 +102,14 @@ struct SignaturePlan {
         }
         digestAlgorithm = digest
 
-        keyInfoCertificates =
-            parts.count == 3
-            ? parts[2].descendants(named: "X509Certificate", namespace: Self.ds).compactMap { PEM.base64Decode($0.textContent) }
-            : []
+        keyInfo = parts.count == 3 ? parts[2] : nil
         signatureNode = signature.node
+    }
+
+    /// The DER certificates KeyInfo names. Decoded only when there is a choice to make or a
+    /// failure to explain, not on every verification.
+    func keyInfoCertificates() -> [[UInt8]] {
+        keyInfo?.descendants(named: "X509Certificate", namespace: Self.ds).compactMap { PEM.base64Decode($0.textContent) } ?? []
     }
 
     /// The ID table (what xmlsec's `#id` lookup uses) must point at this very element.

@@ -25,15 +25,29 @@ public enum SignatureVerifier {
                 detail:
                     "signed with \(plan.signatureAlgorithm.rawValue) but no trusted \(plan.signatureAlgorithm.keyKind.rawValue) key exists")
         }
-        // Try the key whose certificate the message names first; KeyInfo never adds a key.
-        let hinted = plan.keyInfoCertificates
-        let ordered =
-            candidates.filter { index in hinted.contains { $0 == trustedKeys[index].certificateDER } }
-            + candidates.filter { index in !hinted.contains { $0 == trustedKeys[index].certificateDER } }
+        // Try the key whose certificate the message names first; KeyInfo never adds a key. With
+        // one candidate there is nothing to order.
+        let ordered: [Int]
+        if candidates.count == 1 {
+            ordered = candidates
+        } else {
+            let hinted = plan.keyInfoCertificates()
+            ordered =
+                candidates.filter { index in hinted.contains { $0 == trustedKeys[index].certificateDER } }
+                + candidates.filter { index in !hinted.contains { $0 == trustedKeys[index].certificateDER } }
+        }
 
         var lastFailure = XMLSecurityError(code: .signatureMismatch, detail: "the signature does not verify with any trusted key")
         for index in ordered {
-            switch try attempt(plan, key: trustedKeys[index].storage) {
+            let key: KeyStorage
+            do {
+                key = try trustedKeys[index].loaded()
+            } catch {
+                // A deferred metadata certificate that OpenSSL refuses: try the others.
+                lastFailure = error
+                continue
+            }
+            switch try attempt(plan, key: key) {
             case .valid:
                 return VerifiedElement(
                     element: element, signatureAlgorithm: plan.signatureAlgorithm,
@@ -50,6 +64,7 @@ public enum SignatureVerifier {
         }
         // No trusted key verifies. If the message names only certificates we do not trust, say so:
         // that is a foreign signer, not a damaged signature.
+        let hinted = plan.keyInfoCertificates()
         let namesTrusted = hinted.contains { der in trustedKeys.contains { $0.certificateDER == der } }
         if !hinted.isEmpty, !namesTrusted {
             throw XMLSecurityError(
@@ -82,8 +97,9 @@ public enum SignatureVerifier {
                 throw XMLSecurityError(code: .libraryFailure, detail: "could not restrict signature transforms")
             }
         }
-        // With signKey set, xmlsec never reads a key from KeyInfo.
-        context.pointee.signKey = try key.duplicate()
+        // With signKey set, xmlsec never reads a key from KeyInfo. The public key value is all
+        // a verification needs (see duplicateValue).
+        context.pointee.signKey = try key.duplicateValue()
         let result = xmlSecDSigCtxVerify(context, plan.signatureNode)
         guard result >= 0 else { return .failed("xmlsec could not process the signature") }
         guard gh_dsig_reference_count(context) == 1 else {
