@@ -116,13 +116,14 @@ extension XMLDocument {
                 }
                 var attribute = node.pointee.properties
                 while let current = attribute {
-                    let name = String(cString: current.pointee.name)
-                    let isXMLID =
-                        name == "id" && current.pointee.ns.map { XMLElement.string($0.pointee.href) == XMLElement.xmlNamespace } == true
-                    if isXMLID || ["ID", "Id", "id"].contains(name) || limits.idAttributeNames.contains(name) {
+                    // Compared on the C string: this runs for every attribute of every message.
+                    let name = current.pointee.name
+                    let configured = limits.idAttributeNames.contains { XMLElement.equal(name, $0) }
+                    // `id` covers xml:id too (same local name, the XML namespace).
+                    if configured || XMLElement.equal(name, "ID") || XMLElement.equal(name, "Id") || XMLElement.equal(name, "id") {
                         let value = XMLElement.attributeValue(current)
                         counts[value, default: 0] += 1
-                        if current.pointee.ns == nil, limits.idAttributeNames.contains(name) {
+                        if current.pointee.ns == nil, configured {
                             register(value, attribute: current, in: document)
                         }
                     }

@@ -33,15 +33,14 @@ public struct XMLElement: Sendable, Hashable {
 
     /// Whether this element is named `localName` in `namespace`.
     public func isNamed(_ localName: String, namespace: String?) -> Bool {
-        self.localName == localName && namespaceURI == namespace
+        Self.matches(node, localName, namespace)
     }
 
     /// The value of an attribute; `namespace` nil means an unqualified attribute.
     public func attribute(_ name: String, namespace: String? = nil) -> String? {
         var attribute = node.pointee.properties
         while let current = attribute {
-            let attributeNamespace = current.pointee.ns.flatMap { Self.string($0.pointee.href) }
-            if Self.string(current.pointee.name) == name, attributeNamespace == namespace {
+            if Self.equal(current.pointee.name, name), Self.equal(current.pointee.ns?.pointee.href, namespace) {
                 return Self.attributeValue(current)
             }
             attribute = current.pointee.next
@@ -77,23 +76,69 @@ public struct XMLElement: Sendable, Hashable {
 
     /// The element children named `localName` in `namespace`.
     public func children(named localName: String, namespace: String?) -> [XMLElement] {
-        children.filter { $0.isNamed(localName, namespace: namespace) }
+        var result: [XMLElement] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE, Self.matches(current, localName, namespace) {
+                result.append(XMLElement(storage: storage, node: current))
+            }
+            child = current.pointee.next
+        }
+        return result
     }
 
     /// The first element child named `localName` in `namespace`.
     public func firstChild(named localName: String, namespace: String?) -> XMLElement? {
-        children.first { $0.isNamed(localName, namespace: namespace) }
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE, Self.matches(current, localName, namespace) {
+                return XMLElement(storage: storage, node: current)
+            }
+            child = current.pointee.next
+        }
+        return nil
     }
 
     /// Every descendant element (not this one) named `localName` in `namespace`, in document order.
     public func descendants(named localName: String, namespace: String?) -> [XMLElement] {
         var result: [XMLElement] = []
-        var stack = children.reversed() as [XMLElement]
-        while let element = stack.popLast() {
-            if element.isNamed(localName, namespace: namespace) { result.append(element) }
-            stack.append(contentsOf: element.children.reversed())
+        // Pre-order walk along the C links: no stack to grow, whatever the depth, and no
+        // intermediate arrays (this runs over the whole message on every validation).
+        var current = Self.firstElement(node.pointee.children)
+        while let element = current {
+            if Self.matches(element, localName, namespace) { result.append(XMLElement(storage: storage, node: element)) }
+            if let child = Self.firstElement(element.pointee.children) {
+                current = child
+                continue
+            }
+            var climbing: xmlNodePtr? = element
+            current = nil
+            while let up = climbing, up != node {
+                if let sibling = Self.firstElement(up.pointee.next) {
+                    current = sibling
+                    break
+                }
+                climbing = up.pointee.parent
+            }
         }
         return result
+    }
+
+    /// `node` itself or its first following sibling that is an element.
+    private static func firstElement(_ node: xmlNodePtr?) -> xmlNodePtr? {
+        var current = node
+        while let candidate = current, candidate.pointee.type != XML_ELEMENT_NODE { current = candidate.pointee.next }
+        return current
+    }
+
+    /// Name and namespace comparison on the C strings, without building Swift strings.
+    private static func matches(_ node: xmlNodePtr, _ localName: String, _ namespace: String?) -> Bool {
+        equal(node.pointee.name, localName) && equal(node.pointee.ns?.pointee.href, namespace)
+    }
+
+    static func equal(_ pointer: UnsafePointer<xmlChar>?, _ string: String?) -> Bool {
+        guard let pointer, let string else { return pointer == nil && string == nil }
+        return string.withCString { xmlStrEqual(pointer, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) != 0 }
     }
 
     /// The parent element, or nil for the root.
