@@ -108,5 +108,12 @@ extension ResponseValidator {
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var trimmed: String {
+        // Nearly every value read from a message has nothing to trim: answer that from the
+        // first and last bytes (printable ASCII) without Foundation's bridged trimming.
+        if let first = utf8.first, let last = utf8.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) {
+            return self
+        }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
