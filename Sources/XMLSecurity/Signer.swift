@@ -145,7 +145,7 @@ extension SignatureVerifier {
         }
         for (index, key) in trustedKeys.enumerated() where key.kind == algorithm.keyKind {
             do {
-                _ = try DetachedSignature.run(bytes, key: key.storage, algorithm: algorithm, signature: signature)
+                _ = try DetachedSignature.run(bytes, key: try key.loaded(), algorithm: algorithm, signature: signature)
                 return index
             } catch  where error.code == .signatureMismatch {
                 continue

@@ -37,10 +37,3 @@ public struct SigningKey: Sendable {
         return TrustedKey(storage: storage)
     }
 }
-
-extension TrustedKey {
-    init(storage: KeyStorage) {
-        self.storage = storage
-        self.certificateDER = nil
-    }
-}

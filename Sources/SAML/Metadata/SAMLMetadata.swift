@@ -15,8 +15,9 @@ public struct SAMLMetadata: Sendable {
     /// The aggregate's `Name`, if any.
     public var name: String?
 
-    /// Parse limits fit for metadata: federation aggregates are large.
-    public static let defaultLimits = ParseLimits(maxBytes: 64 << 20, maxDepth: 64)
+    /// Parse limits fit for metadata: federation aggregates are large (the UK federation's is
+    /// about 70 MB), so 128 MiB.
+    public static let defaultLimits = ParseLimits(maxBytes: 128 << 20, maxDepth: 64)
 
     /// Parses metadata. With `trustedKeys`, the root must carry a valid signature by one of them.
     public init(parsing bytes: [UInt8], trustedKeys: [TrustedKey]? = nil, limits: ParseLimits = SAMLMetadata.defaultLimits)

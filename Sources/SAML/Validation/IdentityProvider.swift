@@ -15,18 +15,15 @@ public struct IdentityProvider: Sendable {
     }
 
     /// The IdP described by a metadata entity: its IDPSSODescriptor's signing certificates.
+    ///
+    /// The keys are loaded into OpenSSL the first time one of this IdP's signatures is checked
+    /// (the certificates were already parsed with the metadata): a federation aggregate lists
+    /// thousands of IdPs, and loading every key up front was most of the time to load it.
     public init(_ entity: EntityDescriptor) throws(MetadataError) {
         guard let descriptor = entity.identityProvider else {
             throw MetadataError(code: .noIdentityProvider, detail: "\(entity.entityID) has no IDPSSODescriptor")
         }
-        var keys: [TrustedKey] = []
-        for certificate in descriptor.signingCertificates {
-            do {
-                keys.append(try TrustedKey(certificateDER: certificate.der))
-            } catch {
-                throw MetadataError(code: .invalidCertificate, detail: "\(entity.entityID): \(error.detail)")
-            }
-        }
+        let keys = descriptor.signingCertificates.map { TrustedKey(deferredCertificateDER: $0.der) }
         self.init(entityID: entity.entityID, signingKeys: keys)
     }
 }
