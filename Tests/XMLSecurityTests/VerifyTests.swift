@@ -151,3 +151,24 @@ import XMLSecurity
         #expect(successes == 1_000)
     }
 }
+
+@Suite struct DeferredKeyTests {
+    @Test func deferredCertificateVerifiesLikeALoadedOne() throws {
+        let document = try Fixture.document("valid-rsa-sha256.xml")
+        let assertion = try #require(Fixture.assertion(in: document))
+        let der = try #require(Fixture.trustedKey("idp-rsa").certificateDER)
+        let deferred = TrustedKey(deferredCertificateDER: der)
+        #expect(deferred.kind == .rsa)
+        #expect(try SignatureVerifier.verify(assertion, trustedKeys: [deferred]).element == assertion)
+    }
+
+    @Test func unloadableDeferredCertificateFailsTheVerificationNotTheProcess() throws {
+        let document = try Fixture.document("valid-rsa-sha256.xml")
+        let assertion = try #require(Fixture.assertion(in: document))
+        let broken = TrustedKey(deferredCertificateDER: [0x30, 0x03, 0x02, 0x01, 0x00])
+        #expect(throws: XMLSecurityError.self) { try SignatureVerifier.verify(assertion, trustedKeys: [broken]) }
+        // A good key beside it still verifies.
+        let good = try Fixture.trustedKey("idp-rsa")
+        #expect(try SignatureVerifier.verify(assertion, trustedKeys: [broken, good]).trustedKeyIndex == 1)
+    }
+}
