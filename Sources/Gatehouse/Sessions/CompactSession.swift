@@ -1,0 +1,125 @@
+import Foundation
+
+/// A session as ``MemorySessionStore`` keeps it: the identity packed into one byte array.
+///
+/// A `SessionIdentity` with a dozen group names is some fifty heap objects (every string longer
+/// than 15 bytes, every array, the dictionary); packed, it is one, so a session costs about as
+/// much memory as its text (issue 6: ≤ 2 KB per session).
+struct CompactSession: Sendable {
+    /// The identity, packed by ``pack(_:)``.
+    let packedIdentity: [UInt8]
+    var createdAt: Date
+    var lastSeenAt: Date
+
+    init(identity: SessionIdentity, createdAt: Date, lastSeenAt: Date) {
+        packedIdentity = Self.pack(identity)
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+    }
+
+    var identity: SessionIdentity { Self.unpack(packedIdentity) }
+
+    /// The NameID alone (the first packed field), without unpacking the rest.
+    var nameID: String {
+        var reader = Reader(bytes: packedIdentity)
+        return reader.string()
+    }
+
+    func session(idHash: String) -> Session {
+        Session(idHash: idHash, identity: identity, createdAt: createdAt, lastSeenAt: lastSeenAt)
+    }
+
+    func isExpired(at now: Date, timeouts: SessionTimeouts) -> Bool {
+        now >= createdAt.addingTimeInterval(timeouts.absolute) || now >= lastSeenAt.addingTimeInterval(timeouts.idle)
+    }
+
+    // Layout: nameID, format?, issuer, sessionIndex?, attribute count, then for each attribute
+    // its name, value count and values. Strings are a varint length and UTF-8; an optional is a
+    // presence byte first.
+    static func pack(_ identity: SessionIdentity) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var size = 16 + identity.nameID.utf8.count + identity.issuer.utf8.count
+        size += (identity.nameIDFormat?.utf8.count ?? 0) + (identity.sessionIndex?.utf8.count ?? 0)
+        for (name, values) in identity.attributes {
+            size += 4 + name.utf8.count + values.reduce(0) { $0 + 2 + $1.utf8.count }
+        }
+        bytes.reserveCapacity(size)
+        func varint(_ value: Int) {
+            var value = UInt(value)
+            while value >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+                value >>= 7
+            }
+            bytes.append(UInt8(value))
+        }
+        func string(_ text: String) {
+            varint(text.utf8.count)
+            bytes.append(contentsOf: text.utf8)
+        }
+        func optional(_ text: String?) {
+            bytes.append(text == nil ? 0 : 1)
+            if let text { string(text) }
+        }
+        string(identity.nameID)
+        optional(identity.nameIDFormat)
+        string(identity.issuer)
+        optional(identity.sessionIndex)
+        varint(identity.attributes.count)
+        for (name, values) in identity.attributes {
+            string(name)
+            varint(values.count)
+            for value in values { string(value) }
+        }
+        return bytes
+    }
+
+    static func unpack(_ bytes: [UInt8]) -> SessionIdentity {
+        var reader = Reader(bytes: bytes)
+        let nameID = reader.string()
+        let format = reader.optional()
+        let issuer = reader.string()
+        let sessionIndex = reader.optional()
+        var attributes: [String: [String]] = [:]
+        let count = reader.varint()
+        attributes.reserveCapacity(count)
+        for _ in 0..<count {
+            let name = reader.string()
+            let valueCount = reader.varint()
+            var values: [String] = []
+            values.reserveCapacity(valueCount)
+            for _ in 0..<valueCount { values.append(reader.string()) }
+            attributes[name] = values
+        }
+        return SessionIdentity(nameID: nameID, nameIDFormat: format, issuer: issuer, sessionIndex: sessionIndex, attributes: attributes)
+    }
+
+    /// Reads what ``pack(_:)`` wrote (only ever our own bytes, never input from outside).
+    private struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        mutating func varint() -> Int {
+            var value = 0
+            var shift = 0
+            while true {
+                let byte = bytes[offset]
+                offset += 1
+                value |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+        }
+
+        mutating func string() -> String {
+            let length = varint()
+            defer { offset += length }
+            return String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)
+        }
+
+        mutating func optional() -> String? {
+            let present = bytes[offset]
+            offset += 1
+            return present == 0 ? nil : string()
+        }
+    }
+}
