@@ -6,19 +6,27 @@ import GRDB
 ///
 /// Opening a file that is not a Gatehouse database fails with a ``SessionStoreError`` and
 /// leaves the file untouched.
+///
+/// Sessions read or created in the last `cacheLifetime` seconds are answered from memory
+/// (``SessionCache``): the proxy path then costs no database read and no JSON decode per
+/// request. Deleting, touching or purging through this store updates the cache at once.
 public final class SQLiteSessionStore: SessionStore {
     private let pool: DatabasePool
     private let timeouts: SessionTimeouts
     private let clock: any WallClock
+    private let cache: SessionCache
 
     /// Opens (or creates) the database at `path` and migrates it to the current schema.
+    /// `cacheLifetime` 0 turns the in-process session cache off.
     public init(
         path: String,
         timeouts: SessionTimeouts = .standard,
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(),
+        cacheLifetime: TimeInterval = 2
     ) throws(SessionStoreError) {
         self.timeouts = timeouts
         self.clock = clock
+        self.cache = SessionCache(lifetime: cacheLifetime)
         let existed = FileManager.default.fileExists(atPath: path)
         do {
             var configuration = Configuration()
@@ -47,11 +55,20 @@ public final class SQLiteSessionStore: SessionStore {
                 arguments: [hash, identity.nameID, payload, now, now]
             )
         }
+        let created = Date(timeIntervalSince1970: now)
+        cache.store(Session(idHash: hash, identity: identity, createdAt: created, lastSeenAt: created), now: clock.now)
         return id
     }
 
     public func get(_ id: String) async throws -> Session? {
         let hash = SessionID.hash(id)
+        let now = clock.now
+        // A cached session that has timed out falls through to the database, which decides
+        // (another process may have touched it) and deletes it if it is really over.
+        if let cached = cache.session(hash, now: now), !cached.isExpired(at: now, timeouts: timeouts) {
+            return cached
+        }
+        let generation = cache.generation
         let stored = try await pool.read { db -> (payload: Data, created: Double, lastSeen: Double)? in
             guard
                 let row = try Row.fetchOne(
@@ -67,31 +84,40 @@ public final class SQLiteSessionStore: SessionStore {
             lastSeenAt: Date(timeIntervalSince1970: stored.lastSeen)
         )
         if session.isExpired(at: clock.now, timeouts: timeouts) {
+            cache.remove(hash)
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [hash])
             }
             return nil
         }
+        cache.store(session, now: now, ifUnchangedSince: generation)
         return session
     }
 
     public func touch(_ id: String) async throws {
         let hash = SessionID.hash(id)
-        let now = clock.now.timeIntervalSince1970
+        let date = clock.now
+        let now = date.timeIntervalSince1970
         try await pool.write { db in
             try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [now, hash])
         }
+        cache.touched(hash, at: date)
     }
 
     public func delete(_ id: String) async throws {
         let hash = SessionID.hash(id)
+        // Before and after the write: a read that raced the delete cannot leave the session cached.
+        cache.remove(hash)
+        defer { cache.remove(hash) }
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [hash])
         }
     }
 
     public func deleteAll(nameID: String) async throws -> Int {
-        try await pool.write { db in
+        cache.remove(nameID: nameID)
+        defer { cache.remove(nameID: nameID) }
+        return try await pool.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE name_id = ?", arguments: [nameID])
             return db.changesCount
         }
@@ -154,6 +180,8 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func purgeExpired() async throws {
+        cache.removeAll()
+        defer { cache.removeAll() }
         let now = clock.now.timeIntervalSince1970
         let (idle, absolute) = (timeouts.idle, timeouts.absolute)
         try await pool.write { db in

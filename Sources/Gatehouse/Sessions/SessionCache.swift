@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+/// Sessions this process read or wrote in the last few seconds, decoded, keyed by ID hash.
+///
+/// It sits in front of a durable store so that an app's burst of requests (a page and its
+/// assets) costs one database read and one JSON decode instead of one each. The owner removes
+/// an entry whenever it deletes, touches or purges the session, so in this process a logout or
+/// deprovisioning takes effect at once; a deletion made by another process sharing the
+/// database is seen within ``lifetime``.
+final class SessionCache: Sendable {
+    /// How long an entry is trusted without asking the database again.
+    let lifetime: TimeInterval
+    /// Most entries kept; past it, stale entries go first, then all.
+    let capacity: Int
+    private let state = Mutex(State())
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Bumped by every removal: a read that started before one must not re-insert what it
+        /// removed (a logout racing a request of the same session).
+        var generation: UInt64 = 0
+    }
+
+    private struct Entry {
+        var session: Session
+        var cachedAt: Date
+    }
+
+    init(lifetime: TimeInterval, capacity: Int = 10_000) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    var isEnabled: Bool { lifetime > 0 && capacity > 0 }
+
+    /// The cached session, if cached within ``lifetime`` of `now`. The caller still checks expiry.
+    func session(_ idHash: String, now: Date) -> Session? {
+        guard isEnabled else { return nil }
+        return state.withLock { state in
+            guard let entry = state.entries[idHash] else { return nil }
+            guard now.timeIntervalSince(entry.cachedAt) < lifetime, now >= entry.cachedAt else {
+                state.entries[idHash] = nil
+                return nil
+            }
+            return entry.session
+        }
+    }
+
+    /// The removal count now; pass it to ``store(_:now:ifUnchangedSince:)`` after a read.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// Caches `session`, unless something was removed since `generation` (when given).
+    func store(_ session: Session, now: Date, ifUnchangedSince generation: UInt64? = nil) {
+        guard isEnabled else { return }
+        state.withLock { state in
+            if let generation, generation != state.generation { return }
+            if state.entries.count >= capacity, state.entries[session.idHash] == nil {
+                state.entries = state.entries.filter { now.timeIntervalSince($0.value.cachedAt) < lifetime }
+                if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            }
+            state.entries[session.idHash] = Entry(session: session, cachedAt: now)
+        }
+    }
+
+    /// Records a touch made through the owner, keeping the entry's age.
+    func touched(_ idHash: String, at now: Date) {
+        guard isEnabled else { return }
+        state.withLock { state in state.entries[idHash]?.session.lastSeenAt = now }
+    }
+
+    func remove(_ idHash: String) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries[idHash] = nil
+        }
+    }
+
+    func remove(nameID: String) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries = state.entries.filter { $0.value.session.identity.nameID != nameID }
+        }
+    }
+
+    func removeAll() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+}
