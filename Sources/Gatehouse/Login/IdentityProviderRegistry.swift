@@ -17,6 +17,9 @@ public struct IdentityProviderRegistry: Sendable {
 
     /// The IdPs in a stable order (display name, then entity ID).
     public private(set) var entries: [Entry]
+    /// Position in ``entries`` by entity ID: a federation registers thousands of IdPs, and every
+    /// login looks one up.
+    private var positions: [String: Int] = [:]
 
     /// Builds the registry from metadata documents; `sources` name them in errors.
     public init(documents: [(source: String, bytes: [UInt8])]) throws(RegistryError) {
@@ -50,6 +53,7 @@ public struct IdentityProviderRegistry: Sendable {
         self.entries = entries.sorted {
             ($0.summary.displayName.lowercased(), $0.summary.entityID) < ($1.summary.displayName.lowercased(), $1.summary.entityID)
         }
+        for (position, entry) in self.entries.enumerated() { positions[entry.provider.entityID] = position }
     }
 
     /// Loads every `*.xml` file in `directory`. An empty or missing folder is an error:
@@ -76,7 +80,7 @@ public struct IdentityProviderRegistry: Sendable {
 
     /// The entry for `entityID`, if registered.
     public func entry(_ entityID: String) -> Entry? {
-        entries.first { $0.provider.entityID == entityID }
+        positions[entityID].map { entries[$0] }
     }
 }
 

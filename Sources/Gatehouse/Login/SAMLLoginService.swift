@@ -81,20 +81,30 @@ public struct SAMLLoginService: LoginService {
         policy.clockSkew = clockSkew
         policy.allowsUnsolicited = pending == nil && allowsUnsolicited
         policy.decryptionKeys = decryptionKeys
-        // A pending login names its IdP: only that IdP's keys may answer it.
-        let providers =
-            pending.map { pending in registry.entries.filter { $0.provider.entityID == pending.idpEntityID } } ?? registry.entries
         let validator = ResponseValidator(policy: policy, replayCache: replayCache)
         let identity: Identity
         do {
-            identity = try await validator.validate(
-                posted: samlResponse, identityProviders: providers.map(\.provider), expectedRequestID: pending?.requestID, now: Date())
+            let response = try SAMLResponse(posted: samlResponse, limits: policy.parseLimits)
+            let provider = try provider(answering: response, pending: pending)
+            identity = try await validator.validate(response, from: provider, expectedRequestID: pending?.requestID, now: Date())
         } catch {
             throw LoginFailure(code: error.code.rawValue, detail: error.detail, userMessage: error.code.userMessage, idp: error.issuer)
         }
         return LoginCompletion(
             identity: SessionIdentity(saml: identity), assertionID: identity.assertionID,
             assertionExpiry: identity.replayExpiry ?? Date().addingTimeInterval(3_600))
+    }
+
+    /// The registered IdP the response's Issuer names, looked up by entity ID (not a scan of a
+    /// federation's thousands). A pending login names its IdP: only that IdP may answer it.
+    private func provider(answering response: SAMLResponse, pending: PendingLogin?) throws(SAMLValidationError) -> IdentityProvider {
+        guard let issuer = response.issuer else {
+            throw SAMLValidationError(code: .unknownIssuer, detail: "the response names no Issuer")
+        }
+        guard let entry = registry.entry(issuer), pending.map({ $0.idpEntityID == issuer }) ?? true else {
+            throw SAMLValidationError(code: .unknownIssuer, detail: "no IdP with entity ID \(issuer) is configured", issuer: issuer)
+        }
+        return entry.provider
     }
 
     public func serviceProviderMetadata() async throws(LoginFailure) -> String {
