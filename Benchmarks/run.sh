@@ -6,11 +6,33 @@
 #   Benchmarks/run.sh --quick    smoke run: tiny counts, < 60 s after the build; exits non-zero
 #                                if any part of the harness breaks (used by the test script)
 #   Benchmarks/run.sh --parts validator,proxy    only some parts (validator,acs,proxy,sessions,metadata)
+#   Benchmarks/run.sh --quick --debug [--scratch-path .build]
+#                                the smoke run on the debug build the test script already made
+#                                (no 40-minute release build); its figures mean nothing
 #
-# Environment: GATEHOUSE_BENCH_SKIP_BUILD=1 reuses the existing release binaries as they are.
+# Environment: GATEHOUSE_BENCH_SKIP_BUILD=1 reuses the existing binaries as they are;
+# GATEHOUSE_BENCH_CONFIGURATION=debug is the same as --debug.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+
+configuration="${GATEHOUSE_BENCH_CONFIGURATION:-release}"
+scratch=""
+harness_args=()
+while (($#)); do
+    case "$1" in
+        --debug) configuration=debug ;;
+        --scratch-path) scratch="$2"; shift ;;
+        --scratch-path=*) scratch="${1#*=}" ;;
+        *) harness_args+=("$1") ;;
+    esac
+    shift
+done
+case "$configuration" in
+    release) scratch="${scratch:-.build-release}" ;;
+    debug) scratch="${scratch:-.build}" ;;
+    *) echo "[bench] unknown configuration $configuration (release or debug)" >&2; exit 2 ;;
+esac
 
 need_apt=()
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
@@ -33,9 +55,9 @@ if ! python3 -c 'import onelogin.saml2.response, xmlsec' 2>/dev/null; then
 fi
 
 if [[ "${GATEHOUSE_BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-    echo "[bench] building release (swift build -c release, scratch .build-release)" >&2
-    swift build -c release --product gatehouse-bench --scratch-path .build-release >&2
-    swift build -c release --product gatehouse --scratch-path .build-release >&2
+    echo "[bench] building $configuration (swift build -c $configuration, scratch $scratch)" >&2
+    swift build -c "$configuration" --product gatehouse-bench --scratch-path "$scratch" >&2
+    swift build -c "$configuration" --product gatehouse --scratch-path "$scratch" >&2
 fi
 
-exec python3 "$ROOT/Benchmarks/harness/bench.py" "$@"
+exec python3 "$ROOT/Benchmarks/harness/bench.py" --bin "$scratch/$configuration" "${harness_args[@]}"

@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(pkg-config libxml2-dev libxmlsec1-dev libxmlsec1-openssl libssl-dev libsqlite3-dev)
 if [ "${1:-build}" = test ]; then
-    packages+=(xmlsec1 valgrind nginx)
+    # wrk: the load generator of the benchmark smoke run (Benchmarks/run.sh --quick).
+    packages+=(xmlsec1 valgrind nginx wrk)
 fi
 missing=()
 for package in "${packages[@]}"; do

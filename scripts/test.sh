@@ -14,6 +14,9 @@ fi
 
 swift build --build-tests
 swift test --skip-build
+# Smoke run of the benchmark harness (issue 6) on the debug build just made, so the harness
+# cannot silently rot; about a minute. Its figures mean nothing: real runs use the release build.
+Benchmarks/run.sh --quick --debug
 scripts/cli-test.sh
 scripts/leak-check.sh
 Tests/EndToEnd/run.sh

@@ -702,12 +702,14 @@ def part_metadata(cfg):
     log(f"aggregate of {cfg.entities:,} entities ready ({path.stat().st_size / 1e6:.1f} MB, "
         f"{time.monotonic() - started:.0f} s)")
     default = run_json([BIN / "gatehouse-bench", "metadata", "--file", path, "--cert", KEYS / "idp-rsa2.crt"], cwd=ROOT)
+    # When the default limits refuse the file, time the load with the limit raised instead.
+    raise_limit = [] if default["ok"] else ["--max-bytes", str(256 << 20)]
     ours, rss, theirs, their_rss = [], [], [], []
     for rnd in range(cfg.metadata_rounds):
         for who in (("ours", "xmlsec1") if rnd % 2 == 0 else ("xmlsec1", "ours")):
             if who == "ours":
                 result = run_json([BIN / "gatehouse-bench", "metadata", "--file", path, "--cert", KEYS / "idp-rsa2.crt",
-                                   "--max-bytes", str(256 << 20)], cwd=ROOT)
+                                   *raise_limit], cwd=ROOT)
                 if not result["ok"]:
                     raise SystemExit(f"harness: metadata load failed: {result['error']}")
                 ours.append(result["wall_s"])
@@ -725,12 +727,13 @@ def part_metadata(cfg):
                 theirs.append(time.monotonic() - t0)
                 their_rss.append(usage.ru_maxrss / 1024)
     mb = f"{cfg.entities:,} entities, {path.stat().st_size / 1e6:.0f} MB"
+    limit = f"SAMLMetadata.defaultLimits ({default['max_bytes'] >> 20} MiB)"
     if default["ok"]:
-        verdict = f"loads with default limits ({default['wall_s']:.2f} s)"
+        verdict = f"loads with {limit}"
     else:
-        verdict = "refused with SAMLMetadata.defaultLimits (64 MiB): " + default["error"][:120].replace("|", "/")
+        verdict = f"refused with {limit}: " + default["error"][:120].replace("|", "/")
     row("5 metadata", f"default limits, {mb}", [], verdict, None)
-    row("5 metadata", f"load + verify, maxBytes 256 MiB, {mb}", ours, "xmlsec1 --verify (parse + verify only)", theirs,
+    row("5 metadata", f"load + verify, {'maxBytes 256 MiB' if raise_limit else 'default limits'}, {mb}", ours, "xmlsec1 --verify (parse + verify only)", theirs,
         fmt="{:.2f}", unit="s", target="≤ 5 s", met=med(ours) <= 5)
     row("5 metadata", "peak RSS", rss, "xmlsec1 --verify", their_rss, fmt="{:.0f}", unit="MiB",
         target="≤ 600 MB", met=med(rss) * 2**20 <= 600e6)
@@ -752,6 +755,7 @@ def main():
 
     global BIN, WORK
     BIN, WORK = Path(args.bin), Path(args.work)
+    BIN = BIN if BIN.is_absolute() else ROOT / BIN
     WORK.mkdir(parents=True, exist_ok=True)
     atexit.register(stop_all)
     signal.signal(signal.SIGTERM, on_signal)
@@ -794,7 +798,8 @@ def main():
     stamp = datetime.datetime.now()
     header = (f"# Gatehouse benchmarks, {stamp:%Y-%m-%d %H:%M}{' (--quick smoke run)' if args.quick else ''}\n\n"
               f"Machine: {os.cpu_count()} cores, {os.uname().release}; commit {git_commit()}; "
-              f"{cfg.rounds} alternating rounds per part; {time.monotonic() - started:.0f} s in all.\n"
+              f"{cfg.rounds} alternating rounds per part; {time.monotonic() - started:.0f} s in all; "
+              f"binaries {BIN.relative_to(ROOT) if BIN.is_relative_to(ROOT) else BIN}.\n"
               "Figures: median [min–max] of the rounds; ratio = Gatehouse median / reference median.\n\n")
     text = header + table() + "\n"
     print(text)
