@@ -44,3 +44,24 @@ import XMLSecurity
         }
     }
 }
+
+@Suite struct FormFieldsTests {
+    @Test func decodesPlusPercentAndKeepsTheFirstOccurrence() {
+        let form = HTTPPostBinding.formFields("SAMLResponse=a%2Bb+c%3D%3D&RelayState=%C3%A9t%C3%A9&RelayState=second&empty=&bare&&x=%zz")
+        #expect(form["SAMLResponse"] == "a+b c==")
+        #expect(form["RelayState"] == "été")
+        #expect(form["empty"] == "")
+        #expect(form["bare"] == "")
+        #expect(form["x"] == "")  // a broken escape reads as empty
+        #expect(form.count == 5)
+    }
+
+    @Test func postedResponseSurvivesFormEncoding() throws {
+        let posted = try Fixture.posted("valid.xml")
+        let encoded = posted.replacingOccurrences(of: "+", with: "%2B").replacingOccurrences(of: "/", with: "%2F")
+            .replacingOccurrences(of: "=", with: "%3D")
+        let form = HTTPPostBinding.formFields("RelayState=abc&SAMLResponse=" + encoded)
+        #expect(form["SAMLResponse"] == posted)
+        #expect(form["RelayState"] == "abc")
+    }
+}

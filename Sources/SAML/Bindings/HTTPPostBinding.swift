@@ -13,6 +13,23 @@ public enum HTTPPostBinding {
         return Base64Text.encode(bytes)
     }
 
+    /// The fields of an `application/x-www-form-urlencoded` body, as the ACS receives the
+    /// binding: `+` is a space, `%XX` a byte; the first occurrence of a name wins; a value with a
+    /// broken escape or invalid UTF-8 reads as empty.
+    ///
+    /// Byte-wise: Foundation's `replacingOccurrences` + `removingPercentEncoding` on a posted
+    /// response (~11 KB) cost about 2 ms, half of an accepted login's CPU.
+    public static func formFields(_ body: String) -> [String: String] {
+        var form: [String: String] = [:]
+        let bytes = Array(body.utf8)
+        for pair in bytes.split(separator: UInt8(ascii: "&")) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = URLQuery.percentDecode(bytes: parts[0]) ?? ""
+            if form[name] == nil { form[name] = parts.count > 1 ? URLQuery.percentDecode(bytes: parts[1]) ?? "" : "" }
+        }
+        return form
+    }
+
     /// A minimal auto-submitting HTML form that posts `value` as `parameter` to `action`.
     public static func form(action: String, parameter: HTTPRedirectBinding.Parameter, value: String, relayState: String? = nil) -> String {
         var fields = "<input type=\"hidden\" name=\"\(parameter.rawValue)\" value=\"\(value.xmlEscaped)\"/>"

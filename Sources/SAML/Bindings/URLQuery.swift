@@ -17,8 +17,14 @@ enum URLQuery {
 
     /// Decodes `%XX` and `+` (as space). Nil on a broken escape or invalid UTF-8.
     static func percentDecode(_ text: Substring) -> String? {
+        percentDecode(bytes: text.utf8)
+    }
+
+    /// ``percentDecode(_:)`` over UTF-8 bytes.
+    static func percentDecode<Bytes: Collection<UInt8>>(bytes text: Bytes) -> String? {
         var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
+        bytes.reserveCapacity(text.count)
+        var iterator = text.makeIterator()
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
