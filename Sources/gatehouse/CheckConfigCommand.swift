@@ -12,14 +12,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var config = "Config/gatehouse.yaml"
 
     func run() async throws {
-        let settings: GatehouseConfig
-        do {
-            settings = try GatehouseLauncher.loadConfig(path: config)
-        } catch {
-            error.problems.forEach { printError("error: \($0)") }
-            throw ExitCode(2)
-        }
-        let (errors, warnings) = GatehouseLauncher.check(settings)
+        let (errors, warnings) = GatehouseLauncher.check(configAt: config)
         warnings.forEach { print("warning: \($0)") }
         errors.forEach { printError("error: \($0)") }
         guard errors.isEmpty else { throw ExitCode(2) }

@@ -10,7 +10,7 @@ struct IdPCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate an IdP metadata file and copy it into the configured metadata folder.",
-            discussion: "A running gateway picks it up on SIGHUP or restart.")
+            discussion: "A running gateway picks it up when sent SIGHUP (kill -HUP <pid>) or on restart.")
 
         @Option(help: "The configuration file.")
         var config = "Config/gatehouse.yaml"
@@ -25,7 +25,7 @@ struct IdPCommand: AsyncParsableCommand {
             do {
                 let settings = try GatehouseLauncher.loadConfig(path: config)
                 let path = try GatehouseLauncher.addIdP(file: file, config: settings, replace: replace)
-                print("added \(file) as \(path)")
+                print("added \(file) as \(path); \(GatehouseLauncher.reloadHint)")
             } catch {
                 error.problems.forEach { printError("error: \($0)") }
                 throw ExitCode(2)

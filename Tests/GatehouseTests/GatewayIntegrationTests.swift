@@ -138,6 +138,12 @@ import Testing
         try await GatewayHarness.run { harness in
             let anonymous = try await harness.client.execute(uri: "/saml/auth", method: .get)
             #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[HTTPField.Name("X-Gatehouse-Login")!] == "http://localhost/saml/login?rd=/")
+            let original: HTTPFields = [HTTPField.Name("X-Original-URI")!: "/docs/a?page=2&q=x"]
+            let kept = try await harness.client.execute(uri: "/saml/auth", method: .get, headers: original)
+            #expect(kept.status == .unauthorized)
+            #expect(
+                kept.headers[HTTPField.Name("X-Gatehouse-Login")!] == "http://localhost/saml/login?rd=/docs/a%3Fpage%3D2%26q%3Dx")
             let redirect = try await harness.client.execute(uri: "/saml/auth?rd=http://localhost/app?x=1", method: .get)
             #expect(redirect.status == .found)
             #expect(redirect.headers[.location] == "http://localhost/saml/login?rd=/app%3Fx%3D1")

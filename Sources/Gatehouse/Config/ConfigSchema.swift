@@ -3,12 +3,12 @@ import Yams
 /// The field names the configuration file may use, to catch typos that would otherwise
 /// silently fall back to a default (`idle_timout`, `secure` misspelled…).
 public enum ConfigSchema {
-    private static let top: Set<String> = [
+    static let top: Set<String> = [
         "listen", "external_url", "route_prefix", "service_provider", "idp_metadata_dir", "upstreams", "session",
         "cookie", "identity_headers", "access_rules", "public_paths", "clock_skew", "unsolicited_responses",
         "trusted_proxies", "log",
     ]
-    private static let nested: [String: Set<String>] = [
+    static let nested: [String: Set<String>] = [
         "listen": ["address", "port"],
         "service_provider": ["entity_id", "key", "certificate"],
         "upstreams[]": ["url", "prefix", "connect_timeout", "read_timeout", "strip_prefix"],

@@ -13,13 +13,12 @@ public enum GatehouseLauncher {
         init(_ problems: [String]) { self.problems = problems }
     }
 
-    /// Loads the configuration, with environment overrides.
+    /// Loads the configuration, with environment overrides. Unknown fields are errors too:
+    /// a misspelled field would otherwise silently keep its default, so `serve` refuses them.
     public static func loadConfig(path: String) throws(Failure) -> GatehouseConfig {
-        do {
-            return try ConfigLoader.load(path: path)
-        } catch {
-            throw Failure([error.message])
-        }
+        let (config, errors) = readConfig(path: path)
+        guard let config, errors.isEmpty else { throw Failure(errors) }
+        return config
     }
 
     /// Every problem of the configuration: errors (refuse to start) and warnings.
@@ -41,13 +40,13 @@ public enum GatehouseLauncher {
 
     /// Runs `gatehouse serve` until SIGTERM/SIGINT. With `developmentIdP`, its pages are
     /// mounted (demo and local development only; its metadata must be in the IdP folder).
-    public static func serve(config: GatehouseConfig, developmentIdP: DevelopmentIdP? = nil) async throws {
+    /// With `configPath`, SIGHUP re-reads that file and the IdP metadata folder.
+    public static func serve(config: GatehouseConfig, configPath: String? = nil, developmentIdP: DevelopmentIdP? = nil) async throws {
         LoggingSystem.bootstrap(JSONLogHandler.factory(for: config.log))
         let logger = Logger(label: "gatehouse")
         let service: SAMLLoginService
         do {
-            let registry = try IdentityProviderRegistry.load(directory: config.idpMetadataDirectory)
-            service = try SAMLLoginService(config: config, registry: registry)
+            service = try makeLoginService(config)
         } catch {
             throw Failure([error.description])
         }
@@ -57,8 +56,22 @@ public enum GatehouseLauncher {
                 metadata: ["idp": "\(developmentIdP?.entityID ?? "")"])
         }
         let check = ConfigCheck(metadataValidator: MetadataFileCheck.validator)
-        try await GatehouseServer.run(config: config, loginService: service, check: check, logger: logger, developmentIdP: developmentIdP)
+        let reloader = configPath.map { path in
+            { @Sendable (gateway: Gateway) in
+                ConfigReloader(configPath: path, gateway: gateway, check: check, logger: logger) { try makeLoginService($0) }
+            }
+        }
+        try await GatehouseServer.run(
+            config: config, loginService: service, check: check, logger: logger, developmentIdP: developmentIdP, reloader: reloader)
     }
+
+    /// The SAML login service for `config`, trusting every IdP in its metadata folder.
+    public static func makeLoginService(_ config: GatehouseConfig) throws(RegistryError) -> SAMLLoginService {
+        try SAMLLoginService(config: config, registry: IdentityProviderRegistry.load(directory: config.idpMetadataDirectory))
+    }
+
+    /// What `gatehouse idp add` tells the admin after copying a file.
+    public static let reloadHint = "send SIGHUP to the running gateway (e.g. `kill -HUP <pid>`) to reload; new logins then see the IdP"
 
     /// The SP metadata XML for `config` (signed when an SP key is configured).
     public static func serviceProviderMetadata(config: GatehouseConfig) throws(Failure) -> String {

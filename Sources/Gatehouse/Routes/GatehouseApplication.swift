@@ -1,5 +1,7 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
+public import ServiceLifecycle
 
 /// Builds the Hummingbird application: SP routes, health, metrics and the proxy.
 public enum GatehouseApplication {
@@ -25,17 +27,26 @@ public enum GatehouseApplication {
         return router
     }
 
-    /// The application listening where the configuration says.
+    /// The application listening where the configuration says, running `services` alongside.
     public static func make(
         gateway: Gateway,
         logger: Logger,
         developmentIdP: DevelopmentIdP? = nil,
+        services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let listen = gateway.config.listen
+        let ownPrefixes = developmentIdP == nil ? [] : [DevelopmentIdP.pathPrefix]
+        // WebSocket handshakes on proxied paths are authenticated and relayed upstream;
+        // every other request (and every refused handshake) takes the normal HTTP route.
+        let server = GatewayServerChannel.builder { head, peer, logger in
+            await gateway.webSocketHandshake(head, peer: peer, ownPrefixes: ownPrefixes, logger: logger)
+        }
         return Application(
             router: makeRouter(gateway: gateway, developmentIdP: developmentIdP),
+            server: server,
             configuration: .init(address: .hostname(listen.address, port: listen.port), serverName: "Gatehouse"),
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
             logger: logger
         )

@@ -1,44 +1,75 @@
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 import Logging
 import NIOCore
 
 extension Gateway {
+    /// What ``authorize(_:live:logger:)`` concluded for a proxied request.
+    enum Authorization {
+        /// Forward, with these identity headers (`nil` on a public path).
+        case allow(SessionIdentity?)
+        /// Answer with this response instead (login redirect, 401, 403).
+        case refuse(Response)
+    }
+
+    /// The session and access-rule checks every proxied request and WebSocket handshake
+    /// passes: public paths go through without identity, an unauthenticated browser
+    /// navigation is sent to login, any other unauthenticated request gets 401, and a
+    /// signed-in user who fails an access rule gets the 403 page naming the requirement.
+    func authorize(_ request: Request, live: GatewayRuntime, logger: Logger, reference: String = "") async -> Authorization {
+        let current = await currentSession(request, logger: logger)
+        let decision = live.policy.decide(
+            AccessRequest(
+                method: request.method.rawValue, target: request.uri.description,
+                accept: Self.isWebSocketHandshake(request.headers) ? nil : request.headers[.accept],
+                identity: current?.session.identity))
+        switch decision {
+        case .allowPublic:
+            return .allow(nil)
+        case .allow:
+            return .allow(current?.session.identity)
+        case .redirectToLogin(let returnPath):
+            return .refuse(redirect(loginURL(returnPath: returnPath)))
+        case .unauthenticated:
+            return .refuse(
+                json(.unauthorized, Unauthenticated(login: config.routePath("login")), headers: [.wwwAuthenticate: "SAML"]))
+        case .forbidden(let prefix, let requirement):
+            logger.notice(
+                "access denied",
+                metadata: [
+                    "access.rule": "\(prefix)", "access.requirement": "\(requirement)",
+                    "saml.nameid": "\(current?.session.identity.nameID ?? "")",
+                ])
+            let page = MessagePage.accessDenied(
+                requirement: requirement, user: current?.session.identity.nameID ?? "unknown", reference: reference)
+            return .refuse(html(.forbidden, pages.render(page)))
+        }
+    }
+
     /// Every path that is not the gateway's own: authenticate, authorise, forward.
     public func proxyRequest(_ request: Request, context: GatehouseRequestContext) async -> Response {
         let target = request.uri.description
-        let current = await currentSession(request, logger: context.logger)
-        let decision = policy.decide(
-            AccessRequest(
-                method: request.method.rawValue, target: target, accept: request.headers[.accept],
-                identity: current?.session.identity))
+        // One snapshot for the whole request, so a reload cannot mix old and new settings.
+        let live = runtime.current
         let identity: SessionIdentity?
-        switch decision {
-        case .allowPublic:
-            identity = nil
-        case .allow:
-            identity = current?.session.identity
-        case .redirectToLogin(let returnPath):
-            return redirect(loginURL(returnPath: returnPath))
-        case .unauthenticated:
-            return json(.unauthorized, Unauthenticated(login: config.routePath("login")), headers: [.wwwAuthenticate: "SAML"])
-        case .forbidden(let prefix, let requirement):
-            context.logger.notice("access denied", metadata: [
-                "access.rule": "\(prefix)", "access.requirement": "\(requirement)",
-                "saml.nameid": "\(current?.session.identity.nameID ?? "")",
-            ])
-            let page = MessagePage.accessDenied(
-                requirement: requirement, user: current?.session.identity.nameID ?? "unknown", reference: context.id)
-            return html(.forbidden, pages.render(page))
+        switch await authorize(request, live: live, logger: context.logger, reference: context.id) {
+        case .allow(let allowed): identity = allowed
+        case .refuse(let response): return response
         }
-        guard let upstream = UpstreamTarget.choose(for: target, upstreams: config.upstreams) else {
-            return html(.notFound, pages.render(MessagePage(title: "Not found", heading: "Not found", message: "Nothing is served at this address.")))
+        if Self.isWebSocketHandshake(request.headers) {
+            // An allowed handshake arriving on a connection that already served HTTP: the
+            // upgrade only happens on a connection's first request, so send the client to
+            // the same address on a new connection (as Hummingbird's own upgrade channel does).
+            return Response(status: .temporaryRedirect, headers: [.location: target, .connection: "close"])
         }
-        let headers = upstreamHeaders(request, identity: identity, peer: context.peerAddress)
+        guard let upstream = UpstreamTarget.choose(for: target, upstreams: live.config.upstreams) else {
+            return notFound()
+        }
+        let headers = upstreamHeaders(request, identity: identity, peer: context.peerAddress, live: live)
         let started = ContinuousClock.now
         do {
-            let response = try await proxy.forward(request, to: upstream, headers: headers, logger: context.logger)
+            let response = try await live.proxy.forward(request, to: upstream, headers: headers, logger: context.logger)
             metrics.upstreamLatency(ContinuousClock.now - started)
             metrics.proxied(status: response.status.code)
             return response
@@ -49,13 +80,19 @@ extension Gateway {
         }
     }
 
+    /// The page for a path no upstream serves.
+    func notFound() -> Response {
+        html(.notFound, pages.render(MessagePage(title: "Not found", heading: "Not found", message: "Nothing is served at this address.")))
+    }
+
     /// The request's headers as the upstream must see them: identity impostors and
     /// hop-by-hop headers gone, our cookies removed, forwarding and identity headers set.
-    func upstreamHeaders(_ request: Request, identity: SessionIdentity?, peer: String?) -> HTTPFields {
+    func upstreamHeaders(_ request: Request, identity: SessionIdentity?, peer: String?, live: GatewayRuntime) -> HTTPFields {
+        let config = live.config
         var fields = IdentityHeaders.sanitize(request.headers, settings: config.identityHeaders)
         fields = HopByHopHeaders.remove(from: fields)
-        fields = withoutOwnCookies(fields)
-        fields = forwarded.apply(to: fields, clientAddress: peer, host: request.head.authority, scheme: "http")
+        fields = withoutOwnCookies(fields, cookie: config.cookie)
+        fields = live.forwarded.apply(to: fields, clientAddress: peer, host: request.head.authority, scheme: "http")
         if let identity {
             for header in IdentityHeaders.headers(for: identity, settings: config.identityHeaders) {
                 guard let name = HTTPField.Name(header.name) else { continue }
@@ -66,8 +103,8 @@ extension Gateway {
     }
 
     /// Drops Gatehouse's cookies from `Cookie`, so the upstream never sees a session ID.
-    private func withoutOwnCookies(_ fields: HTTPFields) -> HTTPFields {
-        let own: Set<String> = [config.cookie.name, config.cookie.pendingLoginName]
+    private func withoutOwnCookies(_ fields: HTTPFields, cookie: CookieSettings) -> HTTPFields {
+        let own: Set<String> = [cookie.name, cookie.pendingLoginName]
         var result = HTTPFields()
         for field in fields {
             guard field.name == .cookie else {

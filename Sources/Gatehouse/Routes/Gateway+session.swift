@@ -22,17 +22,23 @@ extension Gateway {
     ///
     /// 200 with identity headers for a good session (and access rules met for the URI in
     /// `X-Forwarded-Uri` or `X-Original-URI`); 403 when a rule fails; without a session, a
-    /// redirect to login when `?rd=` is given, else 401.
+    /// redirect to login when `?rd=` is given, else 401. The 401 carries the login URL that
+    /// returns to that URI, percent-encoded, in `X-Gatehouse-Login`: nginx cannot encode a
+    /// query itself, so its `error_page 401` location redirects there (README, "nginx").
     public func forwardAuth(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        let uri = request.headers[HTTPField.Name("X-Forwarded-Uri")!] ?? request.headers[HTTPField.Name("X-Original-URI")!] ?? "/"
         let unauthenticated: () -> Response = {
             if let rd = request.uri.queryParameters["rd"] {
                 let returnPath = ReturnPath.validate(String(rd), externalURL: config.externalURL) ?? "/"
                 return redirect(config.endpointURL("login") + "?rd=" + Self.queryEncode(returnPath))
             }
-            return json(.unauthorized, Unauthenticated(login: config.routePath("login")))
+            let returnPath = ReturnPath.validate(uri, externalURL: config.externalURL) ?? "/"
+            let login = config.endpointURL("login") + "?rd=" + Self.queryEncode(returnPath)
+            return json(
+                .unauthorized, Unauthenticated(login: config.routePath("login")),
+                headers: [Self.loginURLHeader: login])
         }
         guard let session = await currentSession(request, logger: context.logger)?.session else { return unauthenticated() }
-        let uri = request.headers[HTTPField.Name("X-Forwarded-Uri")!] ?? request.headers[HTTPField.Name("X-Original-URI")!] ?? "/"
         let decision = policy.decide(AccessRequest(method: "GET", target: uri, accept: nil, identity: session.identity))
         if case .forbidden(_, let requirement) = decision {
             return json(.forbidden, ["error": "forbidden", "requirement": requirement])

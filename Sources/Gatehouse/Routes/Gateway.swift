@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Logging
 import NIOCore
 
@@ -9,19 +9,20 @@ import NIOCore
 /// Handlers (in the `Gateway+…` extensions) stay thin: they read the request, ask a pure
 /// decision function or the ``LoginService``, and turn the answer into a response.
 public struct Gateway: Sendable {
-    /// The configuration the gateway runs with.
-    public let config: GatehouseConfig
+    /// The configuration new requests run with (it changes on ``reload(config:loginService:)``).
+    public var config: GatehouseConfig { runtime.current.config }
     /// Sessions, pending logins and the replay cache.
     public let store: any SessionStore
-    /// The SAML side of logins.
-    public let loginService: any LoginService
+    /// The SAML side of logins, as of the last reload.
+    public var loginService: any LoginService { runtime.current.loginService }
     /// Prometheus metrics.
     public let metrics: GatehouseMetrics
     /// The time source.
     public let clock: any WallClock
-    let proxy: ReverseProxy
-    let policy: AccessPolicy
-    let forwarded: ForwardedHeaders
+    let runtime: GatewayRuntimeStore
+    var policy: AccessPolicy { runtime.current.policy }
+    var forwarded: ForwardedHeaders { runtime.current.forwarded }
+    // Cookie names and attributes need a restart: changing them would orphan live sessions.
     let cookies: CookieFactory
     let pages = PageRenderer()
 
@@ -33,20 +34,30 @@ public struct Gateway: Sendable {
         metrics: GatehouseMetrics = GatehouseMetrics(),
         clock: any WallClock = SystemWallClock()
     ) {
-        self.config = config
         self.store = store
-        self.loginService = loginService
         self.metrics = metrics
         self.clock = clock
-        self.proxy = ReverseProxy(upstreams: config.upstreams)
-        self.policy = AccessPolicy(config: config)
-        self.forwarded = ForwardedHeaders(trustedProxies: config.trustedProxies.compactMap(IPAddressRange.init))
+        self.runtime = GatewayRuntimeStore(
+            GatewayRuntime(config: config, loginService: loginService, proxy: ReverseProxy(upstreams: config.upstreams)))
         self.cookies = CookieFactory(settings: config.cookie, routePrefix: config.routePrefix)
     }
 
     /// Closes upstream connections; call after the server stopped.
     public func shutdown() async {
-        await proxy.shutdown()
+        for proxy in runtime.allProxies { await proxy.shutdown() }
+    }
+
+    /// Applies a reloaded configuration to new requests; requests in flight and sessions
+    /// are untouched. Only the reloadable fields of `config` take effect (see
+    /// ``GatehouseConfig/reloaded(from:)``); returns the names of those that need a restart.
+    /// `loginService` must be built from `config`.
+    @discardableResult
+    public func reload(config new: GatehouseConfig, loginService: any LoginService) -> [String] {
+        let current = runtime.current
+        let (merged, needsRestart) = current.config.reloaded(from: new)
+        let proxy = merged.upstreams == current.config.upstreams ? current.proxy : ReverseProxy(upstreams: merged.upstreams)
+        runtime.replace(with: GatewayRuntime(config: merged, loginService: loginService, proxy: proxy))
+        return needsRestart
     }
 
     /// True for paths the gateway answers itself rather than forwarding.
@@ -76,6 +87,9 @@ public struct Gateway: Sendable {
     func loginURL(returnPath: String) -> String {
         config.routePath("login") + "?rd=" + Self.queryEncode(returnPath)
     }
+
+    /// The forward-auth 401's header naming the login URL that returns to the original URI.
+    static let loginURLHeader = HTTPField.Name("X-Gatehouse-Login")!
 
     static func queryEncode(_ text: String) -> String {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")

@@ -1,5 +1,6 @@
-public import Logging
 import Hummingbird
+public import Logging
+public import ServiceLifecycle
 
 /// What `gatehouse serve` runs: check, open the store, serve until SIGTERM/SIGINT.
 public enum GatehouseServer {
@@ -12,14 +13,15 @@ public enum GatehouseServer {
     }
 
     /// Validates `config` (errors stop the start; warnings are logged), opens the session
-    /// store, and serves until a shutdown signal. Bad configuration never starts a
+    /// store, and serves until a shutdown signal; with `reloader`, SIGHUP reloads the configuration. Bad configuration never starts a
     /// half-working server.
     public static func run(
         config: GatehouseConfig,
         loginService: any LoginService,
         check: ConfigCheck = ConfigCheck(),
         logger: Logger,
-        developmentIdP: DevelopmentIdP? = nil
+        developmentIdP: DevelopmentIdP? = nil,
+        reloader: (@Sendable (Gateway) -> ConfigReloader)? = nil
     ) async throws {
         let problems = check.problems(in: config)
         for warning in problems where warning.severity == .warning {
@@ -34,9 +36,27 @@ public enum GatehouseServer {
             throw StartupError(problems: [error.message])
         }
         let gateway = Gateway(config: config, store: store, loginService: loginService)
-        let app = GatehouseApplication.make(gateway: gateway, logger: logger, developmentIdP: developmentIdP) { port in
+        let services: [any Service] = reloader.map { [$0(gateway)] } ?? []
+        try await serve(gateway: gateway, logger: logger, developmentIdP: developmentIdP, services: services) { port in
             logger.info("listening", metadata: ["address": "\(config.listen.address)", "port": "\(port)"])
         }
+    }
+
+    /// Serves `gateway` until a shutdown signal or cancellation, with a ``SessionJanitor``
+    /// sweeping its store every `janitorInterval` and `services` alongside, then shuts the
+    /// gateway down.
+    public static func serve(
+        gateway: Gateway,
+        logger: Logger,
+        developmentIdP: DevelopmentIdP? = nil,
+        services: [any Service] = [],
+        janitorInterval: Duration = .seconds(300),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let janitor = SessionJanitor(store: gateway.store, metrics: gateway.metrics, interval: janitorInterval, logger: logger)
+        let app = GatehouseApplication.make(
+            gateway: gateway, logger: logger, developmentIdP: developmentIdP, services: [janitor] + services,
+            onServerRunning: onServerRunning)
         do {
             try await app.runService()
         } catch {

@@ -1,0 +1,48 @@
+import HTTPTypes
+public import Hummingbird
+public import Logging
+import NIOCore
+
+extension Gateway {
+    /// The answer to a WebSocket handshake that opens a connection.
+    ///
+    /// The handshake is authenticated exactly like any proxied request (session cookie,
+    /// access rules, public paths; see ``authorize(_:live:logger:reference:)``). Only an
+    /// allowed one is relayed; every other one gets the answer a plain request would get,
+    /// except that an unauthenticated handshake gets 401, never a login redirect
+    /// (see ``isWebSocketHandshake(_:)``).
+    public func webSocketHandshake(_ head: HTTPRequest, peer: String?, ownPrefixes: [String] = [], logger: Logger) async
+        -> WebSocketHandshakeAnswer
+    {
+        let path = PathMatcher.canonical(head.path ?? "/")
+        guard !isGatewayPath(path), !ownPrefixes.contains(where: { PathMatcher.matches(path, prefix: $0) }) else {
+            return .refuse(
+                html(
+                    .badRequest,
+                    pages.render(
+                        MessagePage(
+                            title: "Not a WebSocket address", heading: "Not a WebSocket address",
+                            message: "Gatehouse's own pages do not accept WebSocket connections."))))
+        }
+        let request = Request(head: head, body: .init(buffer: ByteBuffer()))
+        let live = runtime.current
+        let identity: SessionIdentity?
+        switch await authorize(request, live: live, logger: logger) {
+        case .allow(let allowed): identity = allowed
+        case .refuse(let response): return .refuse(response)
+        }
+        guard let upstream = UpstreamTarget.choose(for: request.uri.description, upstreams: live.config.upstreams) else {
+            return .refuse(notFound())
+        }
+        metrics.proxied(status: 101)
+        return .relay(
+            WebSocketRelay(
+                upstreamURL: upstream.url, headers: upstreamHeaders(request, identity: identity, peer: peer, live: live)))
+    }
+
+    /// True for a WebSocket handshake (`Upgrade: websocket`), which must never be
+    /// redirected to a login page: a script cannot follow it.
+    static func isWebSocketHandshake(_ headers: HTTPFields) -> Bool {
+        headers[values: .upgrade].contains { $0.lowercased().contains("websocket") }
+    }
+}

@@ -1,0 +1,87 @@
+public import Logging
+public import ServiceLifecycle
+import UnixSignals
+
+/// Re-reads the configuration file and the IdP metadata folder on SIGHUP and hands the
+/// result to the ``Gateway`` for new requests.
+///
+/// Connections, requests in flight and sessions are untouched. A configuration or metadata
+/// folder with any error is refused with a log line and the previous one stays in force.
+/// Fields that only take effect after a restart (listening address, session store, cookies,
+/// SP identity, route prefix, logging) are named in a warning and otherwise ignored.
+public struct ConfigReloader: Service {
+    /// Builds the login service (IdP registry included) for a configuration.
+    public typealias LoginServiceFactory = @Sendable (GatehouseConfig) throws -> any LoginService
+
+    let configPath: String
+    let gateway: Gateway
+    let check: ConfigCheck
+    let logger: Logger
+    let makeLoginService: LoginServiceFactory
+
+    /// A reloader of `configPath` into `gateway`; `check` judges each new configuration.
+    public init(
+        configPath: String,
+        gateway: Gateway,
+        check: ConfigCheck = ConfigCheck(),
+        logger: Logger,
+        makeLoginService: @escaping LoginServiceFactory
+    ) {
+        self.configPath = configPath
+        self.gateway = gateway
+        self.check = check
+        self.logger = logger
+        self.makeLoginService = makeLoginService
+    }
+
+    /// Reloads once; true when the new configuration is in force.
+    @discardableResult
+    public func reload() -> Bool {
+        let new: GatehouseConfig
+        do {
+            new = try ConfigLoader.load(path: configPath)
+        } catch {
+            refuse(error.message)
+            return false
+        }
+        let (merged, needsRestart) = gateway.config.reloaded(from: new)
+        let errors = check.problems(in: merged).filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            errors.forEach { refuse($0.message) }
+            return false
+        }
+        let loginService: any LoginService
+        do {
+            loginService = try makeLoginService(merged)
+        } catch {
+            refuse("\(error)")
+            return false
+        }
+        gateway.reload(config: merged, loginService: loginService)
+        for field in needsRestart {
+            logger.warning(
+                "configuration change ignored until restart", metadata: ["config.file": "\(configPath)", "config.field": "\(field)"])
+        }
+        logger.info("configuration reloaded", metadata: ["config.file": "\(configPath)"])
+        return true
+    }
+
+    /// Reloads on every SIGHUP until graceful shutdown.
+    public func run() async throws {
+        try await reload(on: UnixSignalsSequence(trapping: .sighup))
+    }
+
+    /// Reloads once per element of `triggers` until it ends or graceful shutdown.
+    /// ``run()`` passes SIGHUP; tests pass their own sequence.
+    public func reload<Triggers: AsyncSequence & Sendable>(on triggers: Triggers) async throws {
+        try await cancelWhenGracefulShutdown {
+            for try await _ in triggers { self.reload() }
+        }
+    }
+
+    private func refuse(_ problem: String) {
+        logger.error(
+            "configuration reload refused; the previous configuration stays in force",
+            metadata: ["config.file": "\(configPath)", "config.problem": "\(problem)"])
+    }
+}

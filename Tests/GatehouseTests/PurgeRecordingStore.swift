@@ -1,0 +1,32 @@
+import Foundation
+import Gatehouse
+
+/// A memory store that remembers, by its clock, when it was purged: proof that a janitor ran.
+actor PurgeRecordingStore: SessionStore {
+    private let inner: MemorySessionStore
+    private let clock: any WallClock
+    /// The clock's time at each ``purgeExpired()``, oldest first.
+    private(set) var purges: [Date] = []
+
+    init(timeouts: SessionTimeouts, clock: any WallClock) {
+        inner = MemorySessionStore(timeouts: timeouts, clock: clock)
+        self.clock = clock
+    }
+
+    func create(identity: SessionIdentity) async -> String { await inner.create(identity: identity) }
+    func get(_ id: String) async -> Session? { await inner.get(id) }
+    func touch(_ id: String) async { await inner.touch(id) }
+    func delete(_ id: String) async { await inner.delete(id) }
+    func deleteAll(nameID: String) async -> Int { await inner.deleteAll(nameID: nameID) }
+    func count() async -> Int { await inner.count() }
+    func savePendingLogin(_ login: PendingLogin) async { await inner.savePendingLogin(login) }
+    func takePendingLogin(relayState: String) async -> PendingLogin? { await inner.takePendingLogin(relayState: relayState) }
+    func recordAssertion(id: String, issuer: String, until expiry: Date) async -> Bool {
+        await inner.recordAssertion(id: id, issuer: issuer, until: expiry)
+    }
+
+    func purgeExpired() async {
+        await inner.purgeExpired()
+        purges.append(clock.now)
+    }
+}

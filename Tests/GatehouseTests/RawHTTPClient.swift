@@ -1,0 +1,55 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Sends one hand-written HTTP/1.1 request on a new loopback connection and returns everything
+/// the server wrote until it closed the connection. For requests that ordinary clients
+/// refuse to send or handle specially, such as a WebSocket handshake.
+enum RawHTTPClient {
+    struct Answer {
+        var status: Int
+        var head: String
+        var text: String
+    }
+
+    final class Collector: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        var received = ByteBuffer()
+        let done: EventLoopPromise<ByteBuffer>
+
+        init(done: EventLoopPromise<ByteBuffer>) { self.done = done }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buffer = unwrapInboundIn(data)
+            received.writeBuffer(&buffer)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) { done.succeed(received) }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            done.fail(error)
+            context.close(promise: nil)
+        }
+    }
+
+    static func send(port: Int, path: String, headers: [(String, String)]) async throws -> Answer {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let done = group.next().makePromise(of: ByteBuffer.self)
+        let channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(done: done)) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        try await channel.writeAndFlush(ByteBuffer(string: request))
+        let timeout = group.next().scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
+        let bytes = try await done.futureResult.get()
+        timeout.cancel()
+        let text = String(buffer: bytes)
+        let head = text.components(separatedBy: "\r\n\r\n").first ?? ""
+        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return Answer(status: status, head: head, text: text)
+    }
+}
