@@ -23,7 +23,7 @@ struct FakeLoginService: LoginService {
     func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart {
         let requestID = "_req-" + relayState.prefix(8)
         let encodedState = relayState.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        return LoginStart(requestID: requestID, redirectURL: "https://idp.test/sso?req=\(requestID)&RelayState=\(encodedState)")
+        return LoginStart(requestID: requestID, redirectURL: "https://idp.test/sso?req=\(requestID)&RelayState=\(encodedState)&idp=\(idp)")
     }
 
     func completeLogin(samlResponse: String, pending: PendingLogin?) async throws(LoginFailure) -> LoginCompletion {

@@ -29,6 +29,7 @@ public struct ConfigCheck: Sendable {
         found += headerProblems(config)
         found += keyProblems(config.serviceProvider)
         found += metadataProblems(config.idpMetadataDirectory)
+        found += identityProviderProblems(config.identityProviders)
         return found
     }
 

@@ -4,13 +4,14 @@ import Yams
 /// silently fall back to a default (`idle_timout`, `secure` misspelled…).
 public enum ConfigSchema {
     static let top: Set<String> = [
-        "listen", "external_url", "route_prefix", "service_provider", "idp_metadata_dir", "upstreams", "session",
+        "listen", "external_url", "route_prefix", "service_provider", "idp_metadata_dir", "idps", "upstreams", "session",
         "cookie", "identity_headers", "access_rules", "public_paths", "clock_skew", "unsolicited_responses",
         "trusted_proxies", "log",
     ]
     static let nested: [String: Set<String>] = [
         "listen": ["address", "port"],
         "service_provider": ["entity_id", "key", "certificate"],
+        "idps[]": ["entity_id", "display_name", "email_domains"],
         "upstreams[]": ["url", "prefix", "connect_timeout", "read_timeout", "strip_prefix"],
         "session": ["store", "path", "idle_timeout", "absolute_timeout", "pending_login_timeout"],
         "cookie": ["name", "secure", "domain"],

@@ -1,7 +1,7 @@
 extension GatehouseConfig {
     /// The fields a SIGHUP reload applies; everything else needs a restart.
     public static let reloadableFields = [
-        "idp_metadata_dir", "upstreams", "identity_headers", "access_rules", "public_paths", "clock_skew",
+        "idp_metadata_dir", "idps", "upstreams", "identity_headers", "access_rules", "public_paths", "clock_skew",
         "unsolicited_responses", "trusted_proxies",
     ]
 
@@ -11,6 +11,7 @@ extension GatehouseConfig {
     public func reloaded(from new: GatehouseConfig) -> (config: GatehouseConfig, needsRestart: [String]) {
         var merged = self
         merged.idpMetadataDirectory = new.idpMetadataDirectory
+        merged.identityProviders = new.identityProviders
         merged.upstreams = new.upstreams
         merged.identityHeaders = new.identityHeaders
         merged.accessRules = new.accessRules

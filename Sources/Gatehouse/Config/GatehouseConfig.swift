@@ -12,6 +12,8 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable {
     public var serviceProvider = ServiceProviderSettings()
     /// Folder holding one metadata file per IdP (or aggregates).
     public var idpMetadataDirectory: String = "idps"
+    /// The admin's chooser name and email domains for some IdPs, over their metadata's.
+    public var identityProviders: [IdentityProviderSettings] = []
     /// The applications behind the gateway.
     public var upstreams: [UpstreamSettings]
     /// Session store and timeouts.
@@ -63,6 +65,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable {
         case externalURL = "external_url"
         case serviceProvider = "service_provider"
         case idpMetadataDirectory = "idp_metadata_dir"
+        case identityProviders = "idps"
         case identityHeaders = "identity_headers"
         case accessRules = "access_rules"
         case publicPaths = "public_paths"
@@ -80,6 +83,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable {
         listen = try c.decodeIfPresent(ListenSettings.self, forKey: .listen) ?? listen
         serviceProvider = try c.decodeIfPresent(ServiceProviderSettings.self, forKey: .serviceProvider) ?? serviceProvider
         idpMetadataDirectory = try c.decodeIfPresent(String.self, forKey: .idpMetadataDirectory) ?? idpMetadataDirectory
+        identityProviders = try c.decodeIfPresent([IdentityProviderSettings].self, forKey: .identityProviders) ?? []
         session = try c.decodeIfPresent(SessionSettings.self, forKey: .session) ?? session
         cookie = try c.decodeIfPresent(CookieSettings.self, forKey: .cookie) ?? cookie
         identityHeaders = try c.decodeIfPresent(HeaderSettings.self, forKey: .identityHeaders) ?? identityHeaders

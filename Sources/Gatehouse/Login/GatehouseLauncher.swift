@@ -29,7 +29,13 @@ public enum GatehouseLauncher {
         warnings += MetadataFileCheck.warnings(directory: config.idpMetadataDirectory, now: now)
         if errors.isEmpty {
             do {
-                _ = try SAMLLoginService(config: config, registry: IdentityProviderRegistry.load(directory: config.idpMetadataDirectory))
+                let registry = try IdentityProviderRegistry.load(directory: config.idpMetadataDirectory)
+                _ = try SAMLLoginService(config: config, registry: registry)
+                for setting in config.identityProviders where registry.entry(setting.entityID) == nil {
+                    warnings.append(
+                        "idps: no metadata in \(config.idpMetadataDirectory) has the entity ID \(setting.entityID); "
+                            + "its display_name and email_domains are unused.")
+                }
             } catch {
                 errors.append(error.description)
             }

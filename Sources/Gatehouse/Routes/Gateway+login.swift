@@ -9,7 +9,8 @@ extension Gateway {
     public func login(_ request: Request, context: GatehouseRequestContext) async -> Response {
         let query = request.uri.queryParameters
         let returnPath = query["rd"].flatMap { ReturnPath.validate(String($0), externalURL: config.externalURL) } ?? "/"
-        let idps = await loginService.identityProviders()
+        let live = runtime.current
+        let idps = IdentityProviderSettings.apply(live.config.identityProviders, to: await live.loginService.identityProviders())
         let chosen: IdentityProviderSummary?
         if let requested = query["idp"].map(String.init) {
             chosen = idps.first { $0.entityID == requested }
