@@ -42,7 +42,24 @@ public enum IdentityHeaders {
     /// Many servers (CGI, PHP, some frameworks) treat `X_Forwarded_User` as `X-Forwarded-User`,
     /// so a spoofed header must be caught in either spelling.
     public static func normalize(_ name: String) -> String {
-        String(name.lowercased().map { $0 == "_" ? "-" : $0 })
+        // Byte-wise: this runs for every header of every proxied request. Header names are
+        // ASCII tokens; anything else is compared as it is (and never matches a reserved name).
+        var needsChange = false
+        for byte in name.utf8 where byte == UInt8(ascii: "_") || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) {
+            needsChange = true
+            break
+        }
+        guard needsChange else { return name }
+        var bytes = Array(name.utf8)
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "_") {
+                bytes[index] = UInt8(ascii: "-")
+            } else if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") {
+                bytes[index] = byte + 32
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The normalized names of every header Gatehouse may set as identity.
@@ -53,8 +70,13 @@ public enum IdentityHeaders {
     /// `fields` without any header that collides with an identity header, in any case or
     /// `-`/`_` spelling.
     public static func sanitize(_ fields: HTTPFields, settings: HeaderSettings) -> HTTPFields {
-        let reserved = reservedNames(settings: settings)
-        return HTTPFields(fields.filter { !reserved.contains(normalize($0.name.rawName)) })
+        sanitize(fields, reserved: reservedNames(settings: settings))
+    }
+
+    /// `fields` without any header whose normalized name is in `reserved`
+    /// (from ``reservedNames(settings:)``, computed once per configuration).
+    public static func sanitize(_ fields: HTTPFields, reserved: Set<String>) -> HTTPFields {
+        HTTPFields(fields.filter { !reserved.contains(normalize($0.name.canonicalName)) })
     }
 
     /// `fields` sanitized, then carrying `identity`'s headers.

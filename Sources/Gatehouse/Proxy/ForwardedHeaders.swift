@@ -30,7 +30,7 @@ public struct ForwardedHeaders: Sendable {
         var priorHost: String?
         var result = HTTPFields()
         for field in fields {
-            let name = IdentityHeaders.normalize(field.name.rawName)
+            let name = IdentityHeaders.normalize(field.name.canonicalName)
             guard names.contains(name) else {
                 result.append(field)
                 continue

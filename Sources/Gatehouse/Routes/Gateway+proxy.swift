@@ -89,7 +89,7 @@ extension Gateway {
     /// hop-by-hop headers gone, our cookies removed, forwarding and identity headers set.
     func upstreamHeaders(_ request: Request, identity: SessionIdentity?, peer: String?, live: GatewayRuntime) -> HTTPFields {
         let config = live.config
-        var fields = IdentityHeaders.sanitize(request.headers, settings: config.identityHeaders)
+        var fields = IdentityHeaders.sanitize(request.headers, reserved: live.reservedHeaderNames)
         fields = HopByHopHeaders.remove(from: fields)
         fields = withoutOwnCookies(fields, cookie: config.cookie)
         fields = live.forwarded.apply(to: fields, clientAddress: peer, host: request.head.authority, scheme: "http")

@@ -8,12 +8,15 @@ struct GatewayRuntime: Sendable {
     let proxy: ReverseProxy
     let policy: AccessPolicy
     let forwarded: ForwardedHeaders
+    /// Normalized identity header names, deleted from every proxied request.
+    let reservedHeaderNames: Set<String>
 
     init(config: GatehouseConfig, loginService: any LoginService, proxy: ReverseProxy) {
         self.config = config
         self.loginService = loginService
         self.proxy = proxy
         self.policy = AccessPolicy(config: config)
+        self.reservedHeaderNames = IdentityHeaders.reservedNames(settings: config.identityHeaders)
         self.forwarded = ForwardedHeaders(trustedProxies: config.trustedProxies.compactMap(IPAddressRange.init))
     }
 }
