@@ -87,6 +87,8 @@ import Testing
             #expect(!reloader.reload())  // fails the check
             try Self.write(Self.yaml(upstream: "http://127.0.0.1:1", idps: "/nonexistent", extra: ""), to: file)
             #expect(!reloader.reload())  // no metadata
+            try Self.write(Self.yaml(upstream: harness.config.upstreams[0].url, extra: "public_path: [/everything]"), to: file)
+            #expect(!reloader.reload())  // misspelled field, refused as at start
             #expect(harness.config.publicPaths == ["/public"])
             let (echo, response) = try await harness.echo("/public/x", session: nil)
             #expect(response.status == .ok)

@@ -37,11 +37,10 @@ public struct ConfigReloader: Service {
     /// Reloads once; true when the new configuration is in force.
     @discardableResult
     public func reload() -> Bool {
-        let new: GatehouseConfig
-        do {
-            new = try ConfigLoader.load(path: configPath)
-        } catch {
-            refuse(error.message)
+        // Read exactly as `serve` does at start: unknown fields are refused too.
+        let (loaded, loadErrors) = GatehouseLauncher.readConfig(path: configPath)
+        guard let new = loaded, loadErrors.isEmpty else {
+            loadErrors.forEach { refuse($0) }
             return false
         }
         let (merged, needsRestart) = gateway.config.reloaded(from: new)
