@@ -102,11 +102,28 @@ public struct XMLElement: Sendable, Hashable {
     /// Every descendant element (not this one) named `localName` in `namespace`, in document order.
     public func descendants(named localName: String, namespace: String?) -> [XMLElement] {
         var result: [XMLElement] = []
-        // Pre-order walk along the C links: no stack to grow, whatever the depth, and no
-        // intermediate arrays (this runs over the whole message on every validation).
+        forEachDescendant { element in
+            if Self.matches(element, localName, namespace) { result.append(XMLElement(storage: storage, node: element)) }
+        }
+        return result
+    }
+
+    /// How many descendant elements (not this one) have any of `localNames` in `namespace`:
+    /// one walk where counting each name would take several.
+    public func descendantCount(namedAnyOf localNames: [String], namespace: String?) -> Int {
+        var count = 0
+        forEachDescendant { element in
+            if localNames.contains(where: { Self.matches(element, $0, namespace) }) { count += 1 }
+        }
+        return count
+    }
+
+    /// Pre-order walk of the descendant elements along the C links: no stack to grow, whatever
+    /// the depth, and no intermediate arrays (this runs over the whole message on every validation).
+    private func forEachDescendant(_ visit: (xmlNodePtr) -> Void) {
         var current = Self.firstElement(node.pointee.children)
         while let element = current {
-            if Self.matches(element, localName, namespace) { result.append(XMLElement(storage: storage, node: element)) }
+            visit(element)
             if let child = Self.firstElement(element.pointee.children) {
                 current = child
                 continue
@@ -121,7 +138,6 @@ public struct XMLElement: Sendable, Hashable {
                 climbing = up.pointee.parent
             }
         }
-        return result
     }
 
     /// `node` itself or its first following sibling that is an element.
@@ -151,6 +167,13 @@ public struct XMLElement: Sendable, Hashable {
     ///
     /// This is the whole content, never just the first text node: `a<!---->b` reads as `ab`.
     public var textContent: String {
+        // The usual case, one text child and nothing else: its content is the whole content,
+        // read in place without xmlNodeGetContent's copy.
+        if let child = node.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
+            let content = child.pointee.content
+        {
+            return String(cString: content)
+        }
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { gh_xml_free(content) }
         return String(cString: content)

@@ -42,9 +42,7 @@ public struct SAMLResponse: Sendable {
         }
         // Count everywhere, not only children: wrapping attacks hide assertions in Extensions,
         // Advice, ds:Object and other assertions.
-        let count =
-            root.descendants(named: "Assertion", namespace: SAMLNamespace.assertion).count
-            + root.descendants(named: "EncryptedAssertion", namespace: SAMLNamespace.assertion).count
+        let count = root.descendantCount(namedAnyOf: ["Assertion", "EncryptedAssertion"], namespace: SAMLNamespace.assertion)
         let responseIssuer = root.firstChild(named: "Issuer", namespace: SAMLNamespace.assertion)?.textContent
         guard count <= 1 else {
             throw SAMLValidationError(
