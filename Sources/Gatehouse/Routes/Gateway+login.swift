@@ -3,6 +3,7 @@ public import Hummingbird
 import HTTPTypes
 import Logging
 import NIOCore
+import SAML
 
 extension Gateway {
     /// `GET <prefix>/login?idp=&rd=&login_hint=&q=`: starts a login, or shows the IdP chooser.
@@ -162,16 +163,9 @@ extension Gateway {
         return idps.first { $0.emailDomains.contains { $0.lowercased() == domain } }
     }
 
+    /// The fields of a form-encoded body (the ACS's binding, byte-wise: see
+    /// `HTTPPostBinding.formFields`).
     static func parseForm(_ body: String) -> [String: String] {
-        var form: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            let name = decode(parts[0])
-            if form[name] == nil { form[name] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
-        return form
+        HTTPPostBinding.formFields(body)
     }
 }
