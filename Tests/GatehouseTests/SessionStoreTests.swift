@@ -104,4 +104,20 @@ import Testing
         try await store.purgeExpired()
         #expect(try await store.recordAssertion(id: "_a1", issuer: "idp", until: until.addingTimeInterval(600)))
     }
+
+    @Test(arguments: Kind.allCases)
+    func loginStepCreatesASessionOnceAndRefusesTheReplay(_ kind: Kind) async throws {
+        let store = try makeStore(kind, clock: ManualWallClock(Self.start))
+        let until = Self.start.addingTimeInterval(300)
+        let id = try #require(try await store.createSession(identity: identity, assertionID: "_a1", until: until))
+        #expect(try await store.get(id)?.identity == identity)
+        #expect(try await store.createSession(identity: identity, assertionID: "_a1", until: until) == nil)
+        #expect(try await store.count() == 1)
+        // The same assertion ID from another IdP is a different assertion.
+        var other = identity
+        other.issuer = "https://other-idp.example.com"
+        #expect(try await store.createSession(identity: other, assertionID: "_a1", until: until) != nil)
+        // One replay cache: recordAssertion sees what the login step recorded.
+        #expect(try await store.recordAssertion(id: "_a1", issuer: identity.issuer, until: until) == false)
+    }
 }

@@ -84,15 +84,18 @@ extension Gateway {
             let pending = try await pendingLogin(for: form["RelayState"], request: request)
             let completion = try await loginService.completeLogin(samlResponse: samlResponse, pending: pending)
             let identity = completion.identity
-            guard try await store.recordAssertion(id: completion.assertionID, issuer: identity.issuer, until: completion.assertionExpiry) else {
+            guard
+                let id = try await store.createSession(
+                    identity: identity, assertionID: completion.assertionID, until: completion.assertionExpiry)
+            else {
                 throw LoginFailure(
                     code: "replayed", detail: "assertion \(completion.assertionID) was already used",
                     userMessage: "This sign-in response was already used.", idp: identity.issuer)
             }
+            // A fresh ID on every login; the session the browser had before ends.
             if let old = request.cookies[config.cookie.name]?.value, SessionID.isWellFormed(old) {
                 try await store.delete(old)
             }
-            let id = try await store.create(identity: identity)
             metrics.login(outcome: "success")
             context.logger.info("login", metadata: [
                 "login.outcome": "success", "saml.idp": "\(identity.issuer)", "saml.nameid": "\(identity.nameID)",

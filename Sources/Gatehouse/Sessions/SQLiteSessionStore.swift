@@ -161,22 +161,48 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func recordAssertion(id: String, issuer: String, until expiry: Date) async throws -> Bool {
-        let key = issuer + "\n" + id
         let now = clock.now.timeIntervalSince1970
-        let until = expiry.timeIntervalSince1970
-        return try await pool.write { db in
-            if let known = try Double.fetchOne(
-                db, sql: "SELECT expires_at FROM replay_cache WHERE assertion_key = ?", arguments: [key]),
-                known > now
-            {
+        return try await pool.write { db in try Self.record(assertion: id, issuer: issuer, until: expiry, now: now, in: db) }
+    }
+
+    /// One transaction for the ACS: the replay entry and the session commit together, or
+    /// neither does.
+    public func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String? {
+        let id = SessionID.generate()
+        let hash = SessionID.hash(id)
+        let now = clock.now.timeIntervalSince1970
+        let payload = try JSONEncoder().encode(identity)
+        let created = try await pool.write { db in
+            guard try Self.record(assertion: assertionID, issuer: identity.issuer, until: expiry, now: now, in: db) else {
                 return false
             }
             try db.execute(
-                sql: "INSERT OR REPLACE INTO replay_cache (assertion_key, expires_at) VALUES (?, ?)",
-                arguments: [key, until]
+                sql: "INSERT INTO sessions (id_hash, name_id, identity, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [hash, identity.nameID, payload, now, now]
             )
             return true
         }
+        guard created else { return nil }
+        let createdAt = Date(timeIntervalSince1970: now)
+        cache.store(Session(idHash: hash, identity: identity, createdAt: createdAt, lastSeenAt: createdAt), now: clock.now)
+        return id
+    }
+
+    /// Inserts the replay entry; false when a live one exists (a replay).
+    private static func record(assertion id: String, issuer: String, until expiry: Date, now: TimeInterval, in db: Database) throws
+        -> Bool
+    {
+        let key = issuer + "\n" + id
+        if let known = try Double.fetchOne(db, sql: "SELECT expires_at FROM replay_cache WHERE assertion_key = ?", arguments: [key]),
+            known > now
+        {
+            return false
+        }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO replay_cache (assertion_key, expires_at) VALUES (?, ?)",
+            arguments: [key, expiry.timeIntervalSince1970]
+        )
+        return true
     }
 
     public func purgeExpired() async throws {

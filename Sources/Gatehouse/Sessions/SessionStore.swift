@@ -25,4 +25,16 @@ public protocol SessionStore: Sendable {
     func recordAssertion(id: String, issuer: String, until expiry: Date) async throws -> Bool
     /// Deletes expired sessions, pending logins and replay entries.
     func purgeExpired() async throws
+    /// Records the assertion (as ``recordAssertion(id:issuer:until:)``) and, unless it is a
+    /// replay, creates the session for `identity`: the ACS's two writes as one step.
+    /// Returns the new session ID, or nil (and no session) for a replay.
+    func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String?
+}
+
+extension SessionStore {
+    /// The two steps one after the other; a store that can do both in one transaction does.
+    public func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String? {
+        guard try await recordAssertion(id: assertionID, issuer: identity.issuer, until: expiry) else { return nil }
+        return try await create(identity: identity)
+    }
 }
