@@ -26,8 +26,13 @@ extension Gateway {
         }
         let request = Request(head: head, body: .init(buffer: ByteBuffer()))
         let live = runtime.current
+        // The handshake never reaches the router, so it gets its own reference ID, shown on
+        // a refusal page and logged like any request's.
+        let reference = RequestID().description
+        var logger = logger
+        logger[metadataKey: "hb.request.id"] = .string(reference)
         let identity: SessionIdentity?
-        switch await authorize(request, live: live, logger: logger) {
+        switch await authorize(request, live: live, logger: logger, reference: reference) {
         case .allow(let allowed): identity = allowed
         case .refuse(let response): return .refuse(response)
         }
