@@ -38,8 +38,8 @@ public final class ReverseProxy: Sendable {
         }
     }
 
-    /// Sends `request` to `target` with `headers` (already sanitized, identity and forwarding
-    /// headers set) and returns the upstream's response with its body still streaming.
+    /// Sends `request` to `target` with `headers` (already sanitized, hop-by-hop headers
+    /// removed, identity and forwarding headers set) and returns the upstream's response with its body still streaming.
     public func forward(
         _ request: Request,
         to target: UpstreamTarget,
@@ -51,7 +51,9 @@ public final class ReverseProxy: Sendable {
         outbound.method = HTTPMethod(rawValue: request.method.rawValue)
         let length = request.headers[.contentLength].flatMap { Int64($0) }
         let chunked = request.headers[values: .transferEncoding].contains { $0.lowercased().contains("chunked") }
-        for field in HopByHopHeaders.remove(from: headers) where field.name != .contentLength {
+        // `headers` come from Gateway.upstreamHeaders, which has removed hop-by-hop headers
+        // already; Content-Length is set below from the body actually sent.
+        for field in headers where field.name != .contentLength {
             outbound.headers.add(name: field.name.rawName, value: field.value)
         }
         if let length, length > 0 {
