@@ -45,19 +45,32 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func create(identity: SessionIdentity) async throws -> String {
-        let id = SessionID.generate()
-        let hash = SessionID.hash(id)
-        let now = clock.now.timeIntervalSince1970
-        let payload = try JSONEncoder().encode(identity)
-        try await pool.write { db in
+        let row = try NewSession(identity: identity, now: clock.now)
+        try await pool.write { db in try row.insert(in: db) }
+        cache.store(row.session, now: clock.now)
+        return row.id
+    }
+
+    /// A session about to be written: its cookie ID and the row the table keeps.
+    private struct NewSession {
+        let id: String
+        let session: Session
+        let payload: Data
+
+        init(identity: SessionIdentity, now: Date) throws {
+            id = SessionID.generate()
+            let created = Date(timeIntervalSince1970: now.timeIntervalSince1970)
+            session = Session(idHash: SessionID.hash(id), identity: identity, createdAt: created, lastSeenAt: created)
+            payload = try JSONEncoder().encode(identity)
+        }
+
+        func insert(in db: Database) throws {
+            let at = session.createdAt.timeIntervalSince1970
             try db.execute(
                 sql: "INSERT INTO sessions (id_hash, name_id, identity, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [hash, identity.nameID, payload, now, now]
+                arguments: [session.idHash, session.identity.nameID, payload, at, at]
             )
         }
-        let created = Date(timeIntervalSince1970: now)
-        cache.store(Session(idHash: hash, identity: identity, createdAt: created, lastSeenAt: created), now: clock.now)
-        return id
     }
 
     public func get(_ id: String) async throws -> Session? {
@@ -168,24 +181,18 @@ public final class SQLiteSessionStore: SessionStore {
     /// One transaction for the ACS: the replay entry and the session commit together, or
     /// neither does.
     public func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String? {
-        let id = SessionID.generate()
-        let hash = SessionID.hash(id)
-        let now = clock.now.timeIntervalSince1970
-        let payload = try JSONEncoder().encode(identity)
+        let row = try NewSession(identity: identity, now: clock.now)
+        let now = row.session.createdAt.timeIntervalSince1970
         let created = try await pool.write { db in
             guard try Self.record(assertion: assertionID, issuer: identity.issuer, until: expiry, now: now, in: db) else {
                 return false
             }
-            try db.execute(
-                sql: "INSERT INTO sessions (id_hash, name_id, identity, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [hash, identity.nameID, payload, now, now]
-            )
+            try row.insert(in: db)
             return true
         }
         guard created else { return nil }
-        let createdAt = Date(timeIntervalSince1970: now)
-        cache.store(Session(idHash: hash, identity: identity, createdAt: createdAt, lastSeenAt: createdAt), now: clock.now)
-        return id
+        cache.store(row.session, now: clock.now)
+        return row.id
     }
 
     /// Inserts the replay entry; false when a live one exists (a replay).
