@@ -33,6 +33,18 @@ enum RawHTTPClient {
     }
 
     static func send(port: Int, path: String, headers: [(String, String)]) async throws -> Answer {
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        let text = try await exchange(port: port, bytes: request)
+        let head = text.components(separatedBy: "\r\n\r\n").first ?? ""
+        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return Answer(status: status, head: head, text: text)
+    }
+
+    /// Writes `bytes` (any number of requests) on a new connection and returns everything the
+    /// server wrote until it closed the connection (or 10 s passed).
+    static func exchange(port: Int, bytes: String) async throws -> String {
         let group = MultiThreadedEventLoopGroup.singleton
         let done = group.next().makePromise(of: ByteBuffer.self)
         let channel = try await ClientBootstrap(group: group)
@@ -40,16 +52,10 @@ enum RawHTTPClient {
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(done: done)) }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        request += "\r\n"
-        try await channel.writeAndFlush(ByteBuffer(string: request))
+        try await channel.writeAndFlush(ByteBuffer(string: bytes))
         let timeout = group.next().scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
-        let bytes = try await done.futureResult.get()
+        let received = try await done.futureResult.get()
         timeout.cancel()
-        let text = String(buffer: bytes)
-        let head = text.components(separatedBy: "\r\n\r\n").first ?? ""
-        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-        return Answer(status: status, head: head, text: text)
+        return String(buffer: received)
     }
 }

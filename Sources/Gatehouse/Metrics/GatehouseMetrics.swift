@@ -6,6 +6,7 @@ public struct GatehouseMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let activeSessions: Gauge
     private let upstreamLatency: DurationHistogram
+    private let eventLoopForwards: Counter
 
     /// Metrics registered in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -13,6 +14,10 @@ public struct GatehouseMetrics: Sendable {
         activeSessions = registry.makeGauge(
             descriptor: .init(
                 namespace: "gatehouse", metricName: "active_sessions", unitName: "", helpText: "Live sessions in the store."))
+        eventLoopForwards = registry.makeCounter(
+            descriptor: .init(
+                namespace: "gatehouse", metricName: "event_loop_forwards", unitName: "total",
+                helpText: "Proxied requests forwarded on the connection's event loop (session already in memory)."))
         upstreamLatency = registry.makeDurationHistogram(
             descriptor: .init(
                 namespace: "gatehouse", metricName: "upstream_latency", unitName: "seconds",
@@ -39,6 +44,11 @@ public struct GatehouseMetrics: Sendable {
                 helpText: "Requests forwarded upstream, by response status."),
             labels: [("status", String(status))]
         ).increment()
+    }
+
+    /// Counts a request forwarded on the event loop rather than through the responder.
+    public func forwardedOnEventLoop() {
+        eventLoopForwards.increment()
     }
 
     /// Records how long the upstream took to answer.

@@ -13,10 +13,16 @@ import NIOHTTP1
 public final class ReverseProxy: Sendable {
     private let upstreams: [UpstreamSettings]
     private let clients: [HTTPClient]
+    /// The plain-HTTP upstreams as the event-loop route connects to them (nil: HTTPS and
+    /// other URLs, which only AsyncHTTPClient serves).
+    private let endpoints: [UpstreamEndpoint?]
+    /// Keep-alive connections of the event-loop route.
+    let pool = UpstreamConnectionPool()
 
     /// A proxy with one connection pool per upstream (each has its own timeouts).
     public init(upstreams: [UpstreamSettings]) {
         self.upstreams = upstreams
+        self.endpoints = upstreams.map(UpstreamEndpoint.init)
         self.clients = upstreams.map { upstream in
             var configuration = HTTPClient.Configuration(
                 redirectConfiguration: .disallow,
@@ -33,9 +39,15 @@ public final class ReverseProxy: Sendable {
 
     /// Closes every upstream connection. Call once, when the server has stopped.
     public func shutdown() async {
+        pool.shutdown()
         for client in clients {
             try? await client.shutdown()
         }
+    }
+
+    /// The event-loop route's endpoint for upstream number `index`, nil when it has none.
+    func endpoint(_ index: Int) -> UpstreamEndpoint? {
+        endpoints.indices.contains(index) ? endpoints[index] : nil
     }
 
     /// Sends `request` to `target` with `headers` (already sanitized, hop-by-hop headers

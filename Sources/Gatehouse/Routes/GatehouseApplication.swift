@@ -39,13 +39,15 @@ public enum GatehouseApplication {
         let ownPrefixes = developmentIdP == nil ? [] : [DevelopmentIdP.pathPrefix]
         // WebSocket handshakes on proxied paths are authenticated and relayed upstream;
         // every other request (and every refused handshake) takes the normal HTTP route.
-        let server = GatewayServerChannel.builder { head, peer, logger in
+        let serverName = "Gatehouse"
+        let proxyRouter = EventLoopProxyRouter(gateway: gateway, ownPrefixes: ownPrefixes, serverName: serverName)
+        let server = GatewayServerChannel.builder(proxyRouter: proxyRouter) { head, peer, logger in
             await gateway.webSocketHandshake(head, peer: peer, ownPrefixes: ownPrefixes, logger: logger)
         }
         return Application(
             router: makeRouter(gateway: gateway, developmentIdP: developmentIdP),
             server: server,
-            configuration: .init(address: .hostname(listen.address, port: listen.port), serverName: "Gatehouse"),
+            configuration: .init(address: .hostname(listen.address, port: listen.port), serverName: serverName),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
             logger: logger

@@ -66,7 +66,7 @@ extension Gateway {
         guard let upstream = UpstreamTarget.choose(for: target, upstreams: live.config.upstreams) else {
             return notFound()
         }
-        let headers = upstreamHeaders(request, identity: identity, peer: context.peerAddress, live: live)
+        let headers = upstreamHeaders(request.head, identity: identity, peer: context.peerAddress, live: live)
         let started = ContinuousClock.now
         do {
             let response = try await live.proxy.forward(request, to: upstream, headers: headers, logger: context.logger)
@@ -87,12 +87,12 @@ extension Gateway {
 
     /// The request's headers as the upstream must see them: identity impostors and
     /// hop-by-hop headers gone, our cookies removed, forwarding and identity headers set.
-    func upstreamHeaders(_ request: Request, identity: SessionIdentity?, peer: String?, live: GatewayRuntime) -> HTTPFields {
+    func upstreamHeaders(_ request: HTTPRequest, identity: SessionIdentity?, peer: String?, live: GatewayRuntime) -> HTTPFields {
         let config = live.config
-        var fields = IdentityHeaders.sanitize(request.headers, reserved: live.reservedHeaderNames)
+        var fields = IdentityHeaders.sanitize(request.headerFields, reserved: live.reservedHeaderNames)
         fields = HopByHopHeaders.remove(from: fields)
         fields = withoutOwnCookies(fields, cookie: config.cookie)
-        fields = live.forwarded.apply(to: fields, clientAddress: peer, host: request.head.authority, scheme: "http")
+        fields = live.forwarded.apply(to: fields, clientAddress: peer, host: request.authority, scheme: "http")
         if let identity {
             for header in IdentityHeaders.headers(for: identity, settings: config.identityHeaders) {
                 guard let name = HTTPField.Name(header.name) else { continue }

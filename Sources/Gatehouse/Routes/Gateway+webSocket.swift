@@ -42,7 +42,7 @@ extension Gateway {
         metrics.proxied(status: 101)
         return .relay(
             WebSocketRelay(
-                upstreamURL: upstream.url, headers: upstreamHeaders(request, identity: identity, peer: peer, live: live)))
+                upstreamURL: upstream.url, headers: upstreamHeaders(request.head, identity: identity, peer: peer, live: live)))
     }
 
     /// True for a WebSocket handshake (`Upgrade: websocket`), which must never be

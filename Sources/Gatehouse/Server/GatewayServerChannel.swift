@@ -47,12 +47,16 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
 
     let responder: Responder
     let configuration: HTTP1Channel.Configuration
+    /// Plain proxied requests are forwarded on the event loop when set (see ``EventLoopProxyHandler``).
+    let proxyRouter: EventLoopProxyRouter?
     let decide: Decide
 
     /// A server builder for ``Hummingbird/Application``.
-    static func builder(configuration: HTTP1Channel.Configuration = .init(), decide: @escaping Decide) -> HTTPServerBuilder {
+    static func builder(
+        configuration: HTTP1Channel.Configuration = .init(), proxyRouter: EventLoopProxyRouter? = nil, decide: @escaping Decide
+    ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            GatewayServerChannel(responder: responder, configuration: configuration, decide: decide)
+            GatewayServerChannel(responder: responder, configuration: configuration, proxyRouter: proxyRouter, decide: decide)
         }
     }
 
@@ -92,6 +96,7 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                 }
             )
             let http1 = self.configuration
+            let proxyRouter = self.proxyRouter
             var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<Negotiated>(
                 upgradeConfiguration: NIOTypedHTTPServerUpgradeConfiguration(
                     upgraders: [upgrader],
@@ -102,6 +107,9 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                             try handlers.addHandlers(http1.additionalChannelHandlers())
                             try handlers.addHandler(
                                 HTTPConnectionStateHandler(idleTimeout: http1.idleTimeout.map { .init($0) }, logger: logger))
+                            if let proxyRouter, answered.withLockedValue({ $0 }) == nil {
+                                try handlers.addHandler(EventLoopProxyHandler(router: proxyRouter, logger: logger))
+                            }
                             let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                                 wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
                             if case .refuse(let response) = answered.withLockedValue({ $0 }) {

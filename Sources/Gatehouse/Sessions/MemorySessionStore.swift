@@ -1,15 +1,20 @@
 public import Foundation
+import Synchronization
 
 /// Sessions in process memory: for tests, demos and single-run setups. Lost on restart.
 ///
 /// Each session is kept packed (``CompactSession``) under the 32 bytes of its ID hash, about
 /// 1 KB for a login with a dozen groups instead of nearly 3 KB as Swift values.
-public actor MemorySessionStore: SessionStore {
+public final class MemorySessionStore: SessionStore {
     private let timeouts: SessionTimeouts
     private let clock: any WallClock
-    private var sessions: [HashKey: CompactSession] = [:]
-    private var pendingLogins: [String: PendingLogin] = [:]
-    private var assertions: [String: Date] = [:]
+    private let state = Mutex(State())
+
+    private struct State {
+        var sessions: [HashKey: CompactSession] = [:]
+        var pendingLogins: [String: PendingLogin] = [:]
+        var assertions: [String: Date] = [:]
+    }
 
     /// An empty store with these timeouts, reading time from `clock`.
     public init(timeouts: SessionTimeouts = .standard, clock: any WallClock = SystemWallClock()) {
@@ -17,64 +22,86 @@ public actor MemorySessionStore: SessionStore {
         self.clock = clock
     }
 
-    public func create(identity: SessionIdentity) -> String {
+    public func create(identity: SessionIdentity) async -> String {
         let id = SessionID.generate()
         let now = clock.now
-        sessions[HashKey(id)] = CompactSession(identity: identity, createdAt: now, lastSeenAt: now)
+        let session = CompactSession(identity: identity, createdAt: now, lastSeenAt: now)
+        state.withLock { $0.sessions[HashKey(id)] = session }
         return id
     }
 
-    public func get(_ id: String) -> Session? {
+    public func get(_ id: String) async -> Session? {
+        cachedSession(id)
+    }
+
+    /// Every session is in memory, so this is ``get(_:)`` without waiting.
+    public func cachedSession(_ id: String) -> Session? {
         let hash = SessionID.hash(id)
         let key = HashKey(hex: hash)
-        guard let session = sessions[key] else { return nil }
-        guard !session.isExpired(at: clock.now, timeouts: timeouts) else {
-            sessions[key] = nil
-            return nil
-        }
-        return session.session(idHash: hash)
-    }
-
-    public func touch(_ id: String) {
-        sessions[HashKey(id)]?.lastSeenAt = clock.now
-    }
-
-    public func delete(_ id: String) {
-        sessions[HashKey(id)] = nil
-    }
-
-    public func deleteAll(nameID: String) -> Int {
-        let doomed = sessions.filter { $0.value.nameID == nameID }.keys
-        for key in doomed { sessions[key] = nil }
-        return doomed.count
-    }
-
-    public func count() -> Int {
         let now = clock.now
-        return sessions.values.count { !$0.isExpired(at: now, timeouts: timeouts) }
+        let found = state.withLock { state -> CompactSession? in
+            guard let session = state.sessions[key] else { return nil }
+            guard !session.isExpired(at: now, timeouts: timeouts) else {
+                state.sessions[key] = nil
+                return nil
+            }
+            return session
+        }
+        return found?.session(idHash: hash)
     }
 
-    public func savePendingLogin(_ login: PendingLogin) {
-        pendingLogins[SessionID.hash(login.relayState)] = login
+    public func touch(_ id: String) async {
+        let key = HashKey(id)
+        let now = clock.now
+        state.withLock { $0.sessions[key]?.lastSeenAt = now }
     }
 
-    public func takePendingLogin(relayState: String) -> PendingLogin? {
-        guard let login = pendingLogins.removeValue(forKey: SessionID.hash(relayState)) else { return nil }
+    public func delete(_ id: String) async {
+        let key = HashKey(id)
+        state.withLock { $0.sessions[key] = nil }
+    }
+
+    public func deleteAll(nameID: String) async -> Int {
+        state.withLock { state in
+            let doomed = state.sessions.filter { $0.value.nameID == nameID }.keys
+            for key in doomed { state.sessions[key] = nil }
+            return doomed.count
+        }
+    }
+
+    public func count() async -> Int {
+        let now = clock.now
+        return state.withLock { state in state.sessions.values.count { !$0.isExpired(at: now, timeouts: timeouts) } }
+    }
+
+    public func savePendingLogin(_ login: PendingLogin) async {
+        let key = SessionID.hash(login.relayState)
+        state.withLock { $0.pendingLogins[key] = login }
+    }
+
+    public func takePendingLogin(relayState: String) async -> PendingLogin? {
+        let key = SessionID.hash(relayState)
+        guard let login = state.withLock({ $0.pendingLogins.removeValue(forKey: key) }) else { return nil }
         return login.expiresAt > clock.now ? login : nil
     }
 
-    public func recordAssertion(id: String, issuer: String, until expiry: Date) -> Bool {
+    public func recordAssertion(id: String, issuer: String, until expiry: Date) async -> Bool {
         let key = issuer + "\n" + id
-        if let known = assertions[key], known > clock.now { return false }
-        assertions[key] = expiry
-        return true
+        let now = clock.now
+        return state.withLock { state in
+            if let known = state.assertions[key], known > now { return false }
+            state.assertions[key] = expiry
+            return true
+        }
     }
 
-    public func purgeExpired() {
+    public func purgeExpired() async {
         let now = clock.now
-        sessions = sessions.filter { !$0.value.isExpired(at: now, timeouts: timeouts) }
-        pendingLogins = pendingLogins.filter { $0.value.expiresAt > now }
-        assertions = assertions.filter { $0.value > now }
+        state.withLock { state in
+            state.sessions = state.sessions.filter { !$0.value.isExpired(at: now, timeouts: timeouts) }
+            state.pendingLogins = state.pendingLogins.filter { $0.value.expiresAt > now }
+            state.assertions = state.assertions.filter { $0.value > now }
+        }
     }
 }
 

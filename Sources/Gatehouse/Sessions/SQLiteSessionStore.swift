@@ -73,6 +73,17 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
+    /// The session when this process read or wrote it within the cache's lifetime and it has
+    /// not timed out; nil sends the caller to ``get(_:)``, which asks the database.
+    public func cachedSession(_ id: String) -> Session? {
+        guard cache.isEnabled else { return nil }
+        let now = clock.now
+        guard let cached = cache.session(SessionID.hash(id), now: now), !cached.isExpired(at: now, timeouts: timeouts) else {
+            return nil
+        }
+        return cached
+    }
+
     public func get(_ id: String) async throws -> Session? {
         let hash = SessionID.hash(id)
         let now = clock.now

@@ -29,9 +29,16 @@ public protocol SessionStore: Sendable {
     /// replay, creates the session for `identity`: the ACS's two writes as one step.
     /// Returns the new session ID, or nil (and no session) for a replay.
     func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String?
+    /// The live session with this ID when the store can answer at once from memory, without
+    /// waiting on I/O; nil means "ask ``get(_:)``" (unknown, expired or not in memory).
+    /// The gateway's event-loop fast path uses it; a deleted session must never come back here.
+    func cachedSession(_ id: String) -> Session?
 }
 
 extension SessionStore {
+    /// Stores without a memory copy always send the caller to ``get(_:)``.
+    public func cachedSession(_ id: String) -> Session? { nil }
+
     /// The two steps one after the other; a store that can do both in one transaction does.
     public func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String? {
         guard try await recordAssertion(id: assertionID, issuer: identity.issuer, until: expiry) else { return nil }

@@ -1,0 +1,435 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTPTypes
+
+/// What a connection needs to forward requests on its event loop.
+struct EventLoopProxyRouter: Sendable {
+    let gateway: Gateway
+    /// Prefixes Gatehouse serves itself besides its own paths (the development IdP).
+    let ownPrefixes: [String]
+    /// The `Server` header every response carries (Hummingbird's responder sets the same).
+    let serverName: String?
+}
+
+/// Forwards plain proxied requests to the upstream on the client connection's event loop,
+/// and hands every other request on to Hummingbird's responder.
+///
+/// For each request head, ``Gateway/eventLoopRoute(_:peer:ownPrefixes:)`` decides without
+/// waiting whether the request is a plain forward (session in memory, access rules met,
+/// HTTP upstream). If so, a ``ProxyExchange`` relays it over a pooled keep-alive connection
+/// on the same event loop: no task, no thread hop, no HTTP client. Otherwise the request
+/// travels on to the responder exactly as before, which answers logins, refusals, 404s,
+/// the gateway's own pages and the requests whose session must come from the database.
+///
+/// Responses leave in request order: while the responder still owes a response, every new
+/// request goes to it too; while an exchange runs, requests that arrive meanwhile
+/// (pipelining) wait here and no more client bytes are read.
+final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// Where the parts of the request being read go.
+    private enum Destination {
+        case responder, exchange, queue, discard
+    }
+
+    private let router: EventLoopProxyRouter
+    private let logger: Logger
+    private var destination = Destination.responder
+    /// Requests handed to the responder whose response has not ended yet.
+    private var responderRequests = 0
+    private var exchange: ProxyExchange?
+    private var queued = CircularBuffer<HTTPRequestPart>()
+    private var readPending = false
+    private var context: ChannelHandlerContext?
+    private var peer: String?
+
+    init(router: EventLoopProxyRouter, logger: Logger) {
+        self.router = router
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        peer = context.channel.remoteAddress?.ipAddress
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        exchange?.clientClosed()
+        exchange = nil
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        route(unwrapInboundIn(data), context: context, draining: false)
+    }
+
+    private func route(_ part: HTTPRequestPart, context: ChannelHandlerContext, draining: Bool) {
+        if case .head(let head) = part {
+            if exchange != nil || (!draining && !queued.isEmpty) {
+                destination = .queue
+            } else if responderRequests == 0,
+                let route = router.gateway.eventLoopRoute(head, peer: peer, ownPrefixes: router.ownPrefixes)
+            {
+                destination = .exchange
+                let exchange = ProxyExchange(route: route, owner: self, context: context, router: router, logger: logger)
+                self.exchange = exchange
+                exchange.start()
+                return
+            } else {
+                destination = .responder
+                responderRequests += 1
+            }
+        }
+        switch destination {
+        case .responder: context.fireChannelRead(wrapInboundOut(part))
+        case .exchange: exchange?.requestPart(part)
+        case .queue: queued.append(part)
+        case .discard: break
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.flushUpstream()
+        context.fireChannelReadComplete()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data), responderRequests > 0 {
+            responderRequests -= 1
+        }
+        context.write(data, promise: promise)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let exchange, exchange.holdsClientReads {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        exchange?.clientWritabilityChanged(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        exchange?.clientClosed()
+        exchange = nil
+        context.fireChannelInactive()
+    }
+
+    /// The exchange can take client bytes again.
+    func resumeReads() {
+        guard readPending, let context, !(exchange?.holdsClientReads ?? false) else { return }
+        readPending = false
+        context.read()
+    }
+
+    /// The exchange has written its last response byte (`written` completes when it is out).
+    /// `close`: the connection cannot serve another request.
+    func exchangeFinished(_ finished: ProxyExchange, requestComplete: Bool, close: Bool, written: EventLoopFuture<Void>) {
+        guard exchange === finished, let context else { return }
+        exchange = nil
+        if close {
+            destination = .discard
+            queued.removeAll()
+            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        if !requestComplete { destination = .discard }
+        var forwarded = false
+        while let part = queued.first {
+            if case .head = part, exchange != nil { break }
+            queued.removeFirst()
+            route(part, context: context, draining: true)
+            if destination == .responder { forwarded = true }
+        }
+        if forwarded { context.fireChannelReadComplete() }
+        exchange?.flushUpstream()
+        resumeReads()
+    }
+}
+
+/// One request relayed to the upstream and its response relayed back, on the event loop.
+final class ProxyExchange: UpstreamConnectionDelegate {
+    private let route: EventLoopRoute
+    private var owner: EventLoopProxyHandler?
+    private let context: ChannelHandlerContext
+    private let router: EventLoopProxyRouter
+    private let logger: Logger
+    private let started = ContinuousClock.now
+
+    private var connection: UpstreamConnection?
+    private var upstream: UpstreamConnectionHandler?
+    private var reused = false
+    private var retried = false
+    /// Request parts that arrived before the connection was ready.
+    private var pending: [HTTPRequestPart] = []
+    private var sawRequestBody = false
+    private var requestComplete = false
+    private var sawResponse = false
+    private var responseStarted = false
+    private var upstreamKeepAlive = true
+    /// Upstream reads stopped because the client is not taking bytes.
+    private var readPaused = false
+    private var lastUpstreamActivity = NIODeadline.now()
+    private var timer: Scheduled<Void>?
+    private var timedOut = false
+    private var finished = false
+    private var status = 0
+
+    init(route: EventLoopRoute, owner: EventLoopProxyHandler, context: ChannelHandlerContext, router: EventLoopProxyRouter, logger: Logger)
+    {
+        self.route = route
+        self.owner = owner
+        self.context = context
+        self.router = router
+        self.logger = logger
+    }
+
+    /// True while the client's next bytes could not be sent on: no connection yet, the
+    /// upstream not writable, or the whole request already read.
+    var holdsClientReads: Bool {
+        guard !finished else { return false }
+        guard let connection, !requestComplete else { return true }
+        return !connection.channel.isWritable
+    }
+
+    func start() {
+        router.gateway.metrics.forwardedOnEventLoop()
+        route.proxy.pool.acquire(route.endpoint, on: context.eventLoop).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let (connection, reused)): self.attach(connection, reused: reused)
+            case .failure(let error): self.fail(self.failure(error))
+            }
+        }
+    }
+
+    private func attach(_ connection: UpstreamConnection, reused: Bool) {
+        guard !finished else {
+            connection.channel.close(promise: nil)
+            return
+        }
+        let handler = connection.handler.value
+        handler.delegate = self
+        self.connection = connection
+        self.upstream = handler
+        self.reused = reused
+        handler.send(.head(route.head))
+        for part in pending { handler.send(part) }
+        pending.removeAll()
+        handler.flush()
+        handler.read()
+        if requestComplete { armTimer() }
+        owner?.resumeReads()
+    }
+
+    /// A part of the client's request (never the head: that is ``EventLoopRoute/head``).
+    func requestPart(_ part: HTTPRequestPart) {
+        guard !finished else { return }
+        switch part {
+        case .head: return
+        case .body: sawRequestBody = true
+        case .end: requestComplete = true
+        }
+        guard let upstream else {
+            pending.append(part)
+            return
+        }
+        upstream.send(part)
+        if requestComplete {
+            upstream.flush()
+            armTimer()
+        }
+    }
+
+    func flushUpstream() {
+        upstream?.flush()
+    }
+
+    func clientWritabilityChanged(_ writable: Bool) {
+        guard writable, readPaused, !finished else { return }
+        readPaused = false
+        lastUpstreamActivity = .now()
+        upstream?.read()
+    }
+
+    /// The client connection went away: drop the upstream connection, it is mid-exchange.
+    func clientClosed() {
+        guard !finished else { return }
+        finished = true
+        timer?.cancel()
+        closeUpstream()
+        owner = nil
+    }
+
+    // MARK: upstream events
+
+    func upstreamRead(_ part: HTTPResponsePart) {
+        guard !finished else { return }
+        lastUpstreamActivity = .now()
+        sawResponse = true
+        switch part {
+        case .head(var response):
+            if response.status.kind == .informational {
+                // 100 Continue and friends go to the client; 101 cannot happen (Upgrade is
+                // never forwarded) and would leave the connection in an unknown protocol.
+                guard response.status.code != 101 else {
+                    fail(.unreachable(upstream: route.endpoint.url, reason: "the upstream switched protocols"))
+                    return
+                }
+                context.write(NIOAny(HTTPResponsePart.head(response)), promise: nil)
+                return
+            }
+            upstreamKeepAlive = !Self.saysClose(response.headerFields)
+            response.headerFields = HopByHopHeaders.remove(from: response.headerFields)
+            if let server = router.serverName { response.headerFields[.server] = server }
+            if route.closeAfterResponse { response.headerFields[.connection] = "close" }
+            status = response.status.code
+            responseStarted = true
+            router.gateway.metrics.upstreamLatency(ContinuousClock.now - started)
+            context.write(NIOAny(HTTPResponsePart.head(response)), promise: nil)
+        case .body(let buffer):
+            context.write(NIOAny(HTTPResponsePart.body(buffer)), promise: nil)
+        case .end:
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)), promise: written)
+            router.gateway.metrics.proxied(status: status)
+            finish(close: route.closeAfterResponse || !requestComplete, responseComplete: true, written: written.futureResult)
+        }
+    }
+
+    func upstreamReadComplete() {
+        guard !finished else { return }
+        context.flush()
+        if context.channel.isWritable {
+            upstream?.read()
+        } else {
+            readPaused = true
+        }
+    }
+
+    func upstreamWritabilityChanged() {
+        owner?.resumeReads()
+    }
+
+    func upstreamClosed(error: (any Error)?) {
+        guard !finished else { return }
+        upstream = nil
+        connection = nil
+        // A kept-alive connection the upstream closed just as we reused it: send the request
+        // again on a new one, when nothing but its head had gone out.
+        if !sawResponse, reused, !retried, !sawRequestBody, !timedOut {
+            retried = true
+            if requestComplete { pending = [.end(nil)] }
+            route.proxy.pool.connect(route.endpoint, on: context.eventLoop).assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let connection): self.attach(connection, reused: false)
+                case .failure(let error): self.fail(self.failure(error))
+                }
+            }
+            return
+        }
+        if timedOut {
+            fail(.timeout(upstream: route.endpoint.url))
+        } else if let error {
+            fail(.unreachable(upstream: route.endpoint.url, reason: "\(error)"))
+        } else {
+            fail(.unreachable(upstream: route.endpoint.url, reason: "the upstream closed the connection"))
+        }
+    }
+
+    // MARK: ending
+
+    private func failure(_ error: any Error) -> ProxyFailure {
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return .timeout(upstream: route.endpoint.url)
+        }
+        return .unreachable(upstream: route.endpoint.url, reason: "\(error)")
+    }
+
+    /// The upstream gave no (complete) response: the client gets the 502/504 page, or, when
+    /// the response had begun, a closed connection (the only honest signal left).
+    private func fail(_ failure: ProxyFailure) {
+        guard !finished else { return }
+        closeUpstream()
+        let reference = RequestID().description
+        var logger = logger
+        logger[metadataKey: "hb.request.id"] = .string(reference)
+        logger.error("upstream failed", metadata: ["upstream.error": "\(failure)"])
+        router.gateway.metrics.proxied(status: failure.status)
+        guard !responseStarted else {
+            finish(close: true, responseComplete: false, written: context.eventLoop.makeSucceededVoidFuture())
+            return
+        }
+        var (head, body) = router.gateway.upstreamFailureResponse(failure, reference: reference)
+        let close = route.closeAfterResponse || !requestComplete
+        if close { head.headerFields[.connection] = "close" }
+        if let server = router.serverName { head.headerFields[.server] = server }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+        context.write(NIOAny(HTTPResponsePart.body(body)), promise: nil)
+        context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)), promise: written)
+        finish(close: close, responseComplete: false, written: written.futureResult)
+    }
+
+    private func finish(close: Bool, responseComplete: Bool, written: EventLoopFuture<Void>) {
+        finished = true
+        timer?.cancel()
+        timer = nil
+        if let connection {
+            if responseComplete, requestComplete, upstreamKeepAlive {
+                route.proxy.pool.release(connection, endpoint: route.endpoint)
+            } else {
+                closeUpstream()
+            }
+        }
+        connection = nil
+        upstream = nil
+        let owner = self.owner
+        self.owner = nil
+        owner?.exchangeFinished(self, requestComplete: requestComplete, close: close, written: written)
+    }
+
+    private func closeUpstream() {
+        upstream?.delegate = nil
+        connection?.channel.close(promise: nil)
+        upstream = nil
+        connection = nil
+    }
+
+    // MARK: read timeout
+
+    /// Once the request is out, the upstream must send something every `readTimeout`
+    /// (time the client spends not reading does not count).
+    private func armTimer() {
+        guard timer == nil, !finished, upstream != nil else { return }
+        let deadline = lastUpstreamActivity + route.endpoint.readTimeout
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.timerFired() }
+    }
+
+    private func timerFired() {
+        timer = nil
+        guard !finished else { return }
+        if readPaused { lastUpstreamActivity = .now() }
+        if lastUpstreamActivity + route.endpoint.readTimeout > .now() {
+            armTimer()
+            return
+        }
+        timedOut = true
+        fail(.timeout(upstream: route.endpoint.url))
+    }
+
+    private static func saysClose(_ fields: HTTPFields) -> Bool {
+        fields[values: .connection].contains { value in
+            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "close" }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Gatehouse
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The event-loop route (plain forwards whose session is in memory) and its hand-over to the
+/// responder for everything else. The other gateway suites run through the same route; these
+/// cover what only it does: pooled upstream connections, their retry, its read timeout,
+/// framing, pipelining order, and which requests it must leave to the responder.
+@Suite struct EventLoopProxyTests {
+    static func forwards(_ harness: GatewayHarness) -> Int {
+        let line = harness.gateway.metrics.render().split(separator: "\n").first { $0.hasPrefix("gatehouse_event_loop_forwards_total ") }
+        return line.flatMap { Int(Double($0.split(separator: " ").last ?? "") ?? -1) } ?? 0
+    }
+
+    static let ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+    @Test func plainForwardsTakeTheEventLoopRouteAndRefusalsDoNot() async throws {
+        try await GatewayHarness.run { harness in
+            let anonymous = try await harness.client.execute(uri: "/docs/a", method: .get, headers: GatewayHarness.html)
+            #expect(anonymous.status == .found)
+            #expect(Self.forwards(harness) == 0)
+            let session = try await harness.login()
+            let before = Self.forwards(harness)
+            let (echo, response) = try await harness.echo(
+                "/docs/a?x=1", session: session, headers: [HTTPField.Name("X-Forwarded-User")!: "mallory"])
+            #expect(response.status == .ok)
+            #expect(response.headers[.server] == "Gatehouse")
+            #expect(echo?.uri == "/docs/a?x=1")
+            #expect(echo?.values("X-Forwarded-User") == ["alice@test.example"])
+            #expect(echo?.values("Cookie") == [])
+            #expect(Self.forwards(harness) == before + 1)
+            let (_, denied) = try await harness.echo("/admin/x", session: session, headers: GatewayHarness.html)
+            #expect(denied.status == .forbidden)
+            #expect(String(buffer: denied.body).contains("admins"))
+            #expect(Self.forwards(harness) == before + 1)
+            let (publicEcho, _) = try await harness.echo("/public/p", session: nil)
+            #expect(publicEcho?.values("X-Forwarded-User") == [])
+            #expect(Self.forwards(harness) == before + 2)
+        }
+    }
+
+    /// A session only the database knows goes the awaited way, with the same result.
+    @Test func sessionOnlyInTheDatabaseTakesTheResponderRoute() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-el-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteSessionStore(path: path, cacheLifetime: 0)
+        try await GatewayHarness.run(store: store) { harness in
+            let session = try await harness.login()
+            let (echo, response) = try await harness.echo(
+                "/docs/b", session: session, headers: [HTTPField.Name("X_Forwarded_User")!: "mallory", .te: "trailers"])
+            #expect(response.status == .ok)
+            #expect(echo?.values("X-Forwarded-User") == ["alice@test.example"])
+            #expect(echo?.values("TE") == [])
+            #expect(echo?.values("Cookie") == [])
+            #expect(Self.forwards(harness) == 0)
+        }
+    }
+
+    /// An upstream may close a kept-alive connection just as a request goes out on it; a
+    /// request without a body is then sent again on a new connection.
+    @Test func keptAliveConnectionClosedByTheUpstreamIsRetried() async throws {
+        let upstream = try await ScriptedUpstream.start { index, _ in index == 0 ? .respond(Self.ok) : .close }
+        try await GatewayHarness.run(configure: { $0.upstreams = [.init(url: "http://127.0.0.1:\(upstream.port)")] }) { harness in
+            for _ in 0..<3 {
+                let response = try await harness.client.execute(uri: "/public/r", method: .get)
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "ok")
+            }
+            #expect(upstream.connections == 3)
+            // A request with a body is never sent twice: the client gets the 502.
+            let post = try await harness.client.execute(uri: "/public/p", method: .post, body: ByteBuffer(string: "payload"))
+            #expect(post.status == .badGateway)
+        }
+        await upstream.stop()
+    }
+
+    @Test func silentUpstreamGives504AfterTheReadTimeout() async throws {
+        let upstream = try await ScriptedUpstream.start { _, _ in .silence }
+        try await GatewayHarness.run(configure: { config in
+            var settings = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)")
+            settings.readTimeout = .init(seconds: 1)
+            config.upstreams = [settings]
+        }) { harness in
+            let response = try await harness.client.execute(uri: "/public/slow", method: .get)
+            #expect(response.status == .gatewayTimeout)
+            #expect(String(buffer: response.body).contains("Reference:"))
+            #expect(Self.forwards(harness) == 1)
+        }
+        await upstream.stop()
+    }
+
+    /// A response framed by closing the connection reaches the client framed as chunks.
+    @Test func responseWithoutLengthIsReframed() async throws {
+        let upstream = try await ScriptedUpstream.start { _, _ in .respondAndClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello, world") }
+        try await GatewayHarness.run(configure: { $0.upstreams = [.init(url: "http://127.0.0.1:\(upstream.port)")] }) { harness in
+            for _ in 0..<2 {
+                let response = try await harness.client.execute(uri: "/public/stream", method: .get)
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "hello, world")
+            }
+        }
+        await upstream.stop()
+    }
+
+    /// Pipelined requests on one connection, alternating between the two routes, are
+    /// answered in order (once the responder owes a response, later requests go to it too).
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await GatewayHarness.run { harness in
+            let port = try #require(harness.client.port)
+            let host = "Host: 127.0.0.1:\(port)\r\n"
+            let text = try await RawHTTPClient.exchange(
+                port: port,
+                bytes: "GET /public/one HTTP/1.1\r\n\(host)\r\n"
+                    + "GET /healthz HTTP/1.1\r\n\(host)\r\n"
+                    + "HEAD /public/two HTTP/1.1\r\n\(host)\r\n"
+                    + "GET /public/three HTTP/1.1\r\n\(host)Connection: close\r\n\r\n"
+            ).replacingOccurrences(of: "\\/", with: "/")
+            let one = try #require(text.range(of: "\"/public/one\""))
+            let health = try #require(text.range(of: "\r\n\r\nok\n"))
+            let three = try #require(text.range(of: "\"/public/three\""))
+            #expect(one.lowerBound < health.lowerBound)
+            #expect(health.lowerBound < three.lowerBound)
+            #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 4)
+            #expect(!text.contains("/public/two\""))
+        }
+    }
+
+    /// HEAD leaves the connection usable, headers named by `Connection` stay behind, and
+    /// `Connection: close` is answered in kind and honoured.
+    @Test func headAndConnectionHeadersOnTheEventLoopRoute() async throws {
+        try await GatewayHarness.run { harness in
+            let port = try #require(harness.client.port)
+            let host = "Host: 127.0.0.1:\(port)\r\n"
+            let text = try await RawHTTPClient.exchange(
+                port: port,
+                bytes: "HEAD /public/two HTTP/1.1\r\n\(host)\r\n"
+                    + "GET /public/three HTTP/1.1\r\n\(host)Connection: close, X-Hop\r\nX-Hop: 1\r\nX-Kept: 2\r\n\r\n"
+            ).replacingOccurrences(of: "\\/", with: "/")
+            #expect(Self.forwards(harness) == 2)
+            let responses = text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst()
+            #expect(responses.count == 2)
+            #expect(!text.contains("/public/two"))
+            let last = (responses.last ?? "").lowercased()
+            #expect(last.contains("connection: close"))
+            #expect(last.contains("/public/three"))
+            #expect(last.contains("x-kept"))
+            #expect(!last.contains("x-hop"))
+        }
+    }
+}
