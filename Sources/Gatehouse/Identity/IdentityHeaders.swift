@@ -94,7 +94,13 @@ public enum IdentityHeaders {
     }
 
     private static func clean(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }))
+        // Nearly every value is already clean: no control characters, no edge spaces.
+        // (Bytes below 0x20 and 0x7F are exactly the scalars removed below; a tab is one of them.)
+        let utf8 = value.utf8
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7f }), utf8.first != 0x20, utf8.last != 0x20 {
+            return value
+        }
+        return String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }))
             .trimmingSpaces()
     }
 }

@@ -1,4 +1,5 @@
 public import Prometheus
+import Synchronization
 
 /// The gateway's Prometheus metrics, served at `/metrics`.
 public struct GatehouseMetrics: Sendable {
@@ -7,6 +8,7 @@ public struct GatehouseMetrics: Sendable {
     private let activeSessions: Gauge
     private let upstreamLatency: DurationHistogram
     private let eventLoopForwards: Counter
+    private let proxiedByStatus = CounterCache()
 
     /// Metrics registered in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -38,12 +40,14 @@ public struct GatehouseMetrics: Sendable {
 
     /// Counts a proxied request by the status returned to the client.
     public func proxied(status: Int) {
-        registry.makeCounter(
-            descriptor: .init(
-                namespace: "gatehouse", metricName: "proxied_requests", unitName: "total",
-                helpText: "Requests forwarded upstream, by response status."),
-            labels: [("status", String(status))]
-        ).increment()
+        proxiedByStatus.counter(status) {
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "gatehouse", metricName: "proxied_requests", unitName: "total",
+                    helpText: "Requests forwarded upstream, by response status."),
+                labels: [("status", String(status))]
+            )
+        }.increment()
     }
 
     /// Counts a request forwarded on the event loop rather than through the responder.
@@ -64,5 +68,18 @@ public struct GatehouseMetrics: Sendable {
     /// The Prometheus text exposition of every metric.
     public func render() -> String {
         registry.emitToString()
+    }
+}
+
+/// Counters already registered, by an integer label, so the hot path skips the registry's
+/// name formatting and lookup.
+final class CounterCache: Sendable {
+    private let counters = Mutex<[Int: Counter]>([:])
+
+    func counter(_ key: Int, make: () -> Counter) -> Counter {
+        if let counter = counters.withLock({ $0[key] }) { return counter }
+        let counter = make()
+        counters.withLock { $0[key] = counter }
+        return counter
     }
 }

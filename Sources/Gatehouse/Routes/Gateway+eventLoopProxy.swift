@@ -30,13 +30,15 @@ extension Gateway {
         guard let target = request.path, target.hasPrefix("/"), !Self.isWebSocketHandshake(request.headerFields) else {
             return nil
         }
-        let rawPath = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
-        let path = PathMatcher.canonical(rawPath)
-        guard !isGatewayPath(path), !ownPrefixes.contains(where: { PathMatcher.matches(path, prefix: $0) }) else {
+        let live = runtime.current
+        let path = PathMatcher.canonical(target)
+        guard !Self.isGatewayPath(path, routePrefix: live.config.routePrefix),
+            !ownPrefixes.contains(where: { PathMatcher.matches(path, prefix: $0) })
+        else {
             return nil
         }
-        let live = runtime.current
         var identity: SessionIdentity?
+        var sessionKey: String?
         if let id = Cookies(from: request.headerFields[values: .cookie])[live.config.cookie.name]?.value,
             SessionID.isWellFormed(id)
         {
@@ -46,6 +48,7 @@ extension Gateway {
             let slack = min(60, live.config.session.idleTimeout.timeInterval / 10)
             guard clock.now.timeIntervalSince(session.lastSeenAt) <= slack else { return nil }
             identity = session.identity
+            sessionKey = session.idHash
         }
         let decision = live.policy.decide(
             AccessRequest(method: request.method.rawValue, target: target, accept: request.headerFields[.accept], identity: identity))
@@ -62,7 +65,7 @@ extension Gateway {
         var upstreamPath = String(upstream.url.dropFirst(endpoint.origin.count))
         if !upstreamPath.hasPrefix("/") { upstreamPath = "/" + upstreamPath }
 
-        var fields = upstreamHeaders(request, identity: forwarded, peer: peer, live: live)
+        var fields = upstreamHeaders(request, identity: forwarded, peer: peer, live: live, sessionKey: sessionKey)
         // Hop-by-hop removal took Transfer-Encoding; a chunked body is re-framed as chunked.
         if fields[.contentLength] == nil, Self.isChunked(request.headerFields) {
             fields[.transferEncoding] = "chunked"

@@ -87,19 +87,31 @@ extension Gateway {
 
     /// The request's headers as the upstream must see them: identity impostors and
     /// hop-by-hop headers gone, our cookies removed, forwarding and identity headers set.
-    func upstreamHeaders(_ request: HTTPRequest, identity: SessionIdentity?, peer: String?, live: GatewayRuntime) -> HTTPFields {
+    /// `sessionKey` (the session's ID hash) lets the identity headers come from the runtime's
+    /// cache instead of being computed again.
+    func upstreamHeaders(
+        _ request: HTTPRequest, identity: SessionIdentity?, peer: String?, live: GatewayRuntime, sessionKey: String? = nil
+    ) -> HTTPFields {
         let config = live.config
         var fields = IdentityHeaders.sanitize(request.headerFields, reserved: live.reservedHeaderNames)
         fields = HopByHopHeaders.remove(from: fields)
         fields = withoutOwnCookies(fields, cookie: config.cookie)
         fields = live.forwarded.apply(to: fields, clientAddress: peer, host: request.authority, scheme: "http")
         if let identity {
-            for header in IdentityHeaders.headers(for: identity, settings: config.identityHeaders) {
-                guard let name = HTTPField.Name(header.name) else { continue }
-                fields.append(HTTPField(name: name, value: header.value))
+            let make = { Self.identityFields(identity, settings: config.identityHeaders) }
+            if let sessionKey {
+                fields.append(contentsOf: live.identityFields.fields(for: sessionKey, make: make))
+            } else {
+                fields.append(contentsOf: make())
             }
         }
         return fields
+    }
+
+    static func identityFields(_ identity: SessionIdentity, settings: HeaderSettings) -> [HTTPField] {
+        IdentityHeaders.headers(for: identity, settings: settings).compactMap { header in
+            HTTPField.Name(header.name).map { HTTPField(name: $0, value: header.value) }
+        }
     }
 
     /// Drops Gatehouse's cookies from `Cookie`, so the upstream never sees a session ID.

@@ -62,7 +62,11 @@ public struct Gateway: Sendable {
 
     /// True for paths the gateway answers itself rather than forwarding.
     public func isGatewayPath(_ path: String) -> Bool {
-        ["/healthz", "/readyz", "/metrics"].contains(path) || PathMatcher.matches(path, prefix: config.routePrefix)
+        Self.isGatewayPath(path, routePrefix: config.routePrefix)
+    }
+
+    static func isGatewayPath(_ path: String, routePrefix: String) -> Bool {
+        path == "/healthz" || path == "/readyz" || path == "/metrics" || PathMatcher.matches(path, prefix: routePrefix)
     }
 
     /// The live session named by the request's cookie, touching it when it was idle a while.

@@ -1,8 +1,10 @@
+import HTTPTypes
+import Synchronization
 /// The parts of a ``Gateway`` that a reload may replace, swapped as one value.
 ///
 /// A handler reads one snapshot and uses it for the whole request, so a reload never mixes
 /// old access rules with new upstreams inside a single request.
-struct GatewayRuntime: Sendable {
+final class GatewayRuntime: Sendable {
     let config: GatehouseConfig
     let loginService: any LoginService
     let proxy: ReverseProxy
@@ -10,6 +12,8 @@ struct GatewayRuntime: Sendable {
     let forwarded: ForwardedHeaders
     /// Normalized identity header names, deleted from every proxied request.
     let reservedHeaderNames: Set<String>
+    /// Identity headers already computed under this configuration, by session.
+    let identityFields = IdentityFieldCache()
 
     init(config: GatehouseConfig, loginService: any LoginService, proxy: ReverseProxy) {
         self.config = config
@@ -18,5 +22,30 @@ struct GatewayRuntime: Sendable {
         self.policy = AccessPolicy(config: config)
         self.reservedHeaderNames = IdentityHeaders.reservedNames(settings: config.identityHeaders)
         self.forwarded = ForwardedHeaders(trustedProxies: config.trustedProxies.compactMap(IPAddressRange.init))
+    }
+}
+
+/// The identity headers of recently seen sessions, computed once under one configuration.
+///
+/// A session's identity never changes, so its headers are the same on every request until a
+/// reload (which brings a new runtime and a new, empty cache). Entries are keyed by the
+/// session ID's hash and are only read for a session the store has just confirmed live.
+final class IdentityFieldCache: Sendable {
+    let capacity: Int
+    private let entries = Mutex<[String: [HTTPField]]>([:])
+
+    init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    /// The identity headers for the session `key`, computed by `make` when not cached.
+    func fields(for key: String, make: () -> [HTTPField]) -> [HTTPField] {
+        if let cached = entries.withLock({ $0[key] }) { return cached }
+        let fields = make()
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = fields
+        }
+        return fields
     }
 }
