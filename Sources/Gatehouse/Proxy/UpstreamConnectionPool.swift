@@ -43,9 +43,9 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         context?.flush()
     }
 
-    /// Asks for the upstream's next bytes (the connection does not read by itself).
-    func read() {
-        context?.read()
+    /// Stops or resumes reading from the upstream (backpressure from a slow client).
+    func setReading(_ on: Bool) {
+        try? context?.channel.syncOptions?.setOption(.autoRead, value: on)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -91,8 +91,8 @@ struct UpstreamConnection: Sendable {
 /// Idle keep-alive connections to the plain-HTTP upstreams, kept per event loop so that a
 /// proxied request never leaves the event loop its client connection lives on.
 ///
-/// Connections read with `autoRead` off: the exchange asks for upstream bytes only while the
-/// client can take them, which is what keeps memory flat for any response size.
+/// An exchange turns a connection's reading off while its client is not taking bytes, which
+/// is what keeps memory flat for any response size.
 final class UpstreamConnectionPool: Sendable {
     private struct Key: Hashable {
         let loop: ObjectIdentifier
@@ -122,7 +122,6 @@ final class UpstreamConnectionPool: Sendable {
     func connect(_ endpoint: UpstreamEndpoint, on loop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
         ClientBootstrap(group: loop)
             .connectTimeout(endpoint.connectTimeout)
-            .channelOption(.autoRead, value: false)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -144,8 +143,8 @@ final class UpstreamConnectionPool: Sendable {
     }
 
     /// Returns a connection whose last exchange ended cleanly (response complete, request
-    /// fully sent, no `Connection: close`). It waits for the next exchange with a read
-    /// outstanding, so an upstream that closes it is noticed and it leaves the list.
+    /// fully sent, no `Connection: close`). It keeps reading while idle, so an upstream that
+    /// closes it is noticed and it leaves the list.
     func release(_ connection: UpstreamConnection, endpoint: UpstreamEndpoint) {
         let channel = connection.channel
         connection.handler.value.delegate = nil
@@ -165,7 +164,6 @@ final class UpstreamConnectionPool: Sendable {
             channel.close(promise: nil)
             return
         }
-        channel.read()
     }
 
     /// Closes every idle connection; connections in use close when their exchange ends.

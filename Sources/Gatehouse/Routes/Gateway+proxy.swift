@@ -116,21 +116,30 @@ extension Gateway {
 
     /// Drops Gatehouse's cookies from `Cookie`, so the upstream never sees a session ID.
     private func withoutOwnCookies(_ fields: HTTPFields, cookie: CookieSettings) -> HTTPFields {
-        let own: Set<String> = [cookie.name, cookie.pendingLoginName]
+        guard fields.contains(where: { $0.name == .cookie }) else { return fields }
         var result = HTTPFields()
         for field in fields {
             guard field.name == .cookie else {
                 result.append(field)
                 continue
             }
-            let kept = field.value.split(separator: ";").filter { pair in
-                let name = pair.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                return !own.contains(name)
+            var kept: [Substring] = []
+            for pair in field.value.split(separator: ";") {
+                let trimmed = Self.trimmingBlanks(pair)
+                let name = Self.trimmingBlanks(trimmed.prefix { $0 != "=" })
+                if name != cookie.name, name != cookie.pendingLoginName, !trimmed.isEmpty { kept.append(trimmed) }
             }
             if !kept.isEmpty {
-                result.append(HTTPField(name: .cookie, value: kept.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; ")))
+                result.append(HTTPField(name: .cookie, value: kept.joined(separator: "; ")))
             }
         }
         return result
+    }
+
+    private static func trimmingBlanks(_ text: Substring) -> Substring {
+        var slice = text
+        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+        return slice
     }
 }

@@ -107,11 +107,18 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, exchange.holdsClientReads {
+        if holdsReads {
             readPending = true
             return
         }
         context.read()
+    }
+
+    /// Reading stops while requests wait in the queue and while the exchange cannot pass
+    /// request bytes on; otherwise it goes on, so a connection is not re-registered with the
+    /// selector for every request.
+    private var holdsReads: Bool {
+        !queued.isEmpty || (exchange?.holdsClientReads ?? false)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -127,7 +134,7 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// The exchange can take client bytes again.
     func resumeReads() {
-        guard readPending, let context, !(exchange?.holdsClientReads ?? false) else { return }
+        guard readPending, let context, !holdsReads else { return }
         readPending = false
         context.read()
     }
@@ -194,11 +201,11 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         self.logger = logger
     }
 
-    /// True while the client's next bytes could not be sent on: no connection yet, the
-    /// upstream not writable, or the whole request already read.
+    /// True while more of the request body could not be sent on: no connection yet, or the
+    /// upstream not writable. (Bytes after the request are queued by the handler.)
     var holdsClientReads: Bool {
-        guard !finished else { return false }
-        guard let connection, !requestComplete else { return true }
+        guard !finished, !requestComplete else { return false }
+        guard let connection else { return true }
         return !connection.channel.isWritable
     }
 
@@ -226,7 +233,6 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         for part in pending { handler.send(part) }
         pending.removeAll()
         handler.flush()
-        handler.read()
         if requestComplete { armTimer() }
         owner?.resumeReads()
     }
@@ -258,7 +264,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         guard writable, readPaused, !finished else { return }
         readPaused = false
         lastUpstreamActivity = .now()
-        upstream?.read()
+        upstream?.setReading(true)
     }
 
     /// The client connection went away: drop the upstream connection, it is mid-exchange.
@@ -309,10 +315,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     func upstreamReadComplete() {
         guard !finished else { return }
         context.flush()
-        if context.channel.isWritable {
-            upstream?.read()
-        } else {
+        if !readPaused, !context.channel.isWritable {
             readPaused = true
+            upstream?.setReading(false)
         }
     }
 
@@ -384,6 +389,10 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         finished = true
         timer?.cancel()
         timer = nil
+        if readPaused {
+            readPaused = false
+            upstream?.setReading(true)
+        }
         if let connection {
             if responseComplete, requestComplete, upstreamKeepAlive {
                 route.proxy.pool.release(connection, endpoint: route.endpoint)
