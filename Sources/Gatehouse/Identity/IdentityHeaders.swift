@@ -76,7 +76,9 @@ public enum IdentityHeaders {
     /// `fields` without any header whose normalized name is in `reserved`
     /// (from ``reservedNames(settings:)``, computed once per configuration).
     public static func sanitize(_ fields: HTTPFields, reserved: Set<String>) -> HTTPFields {
-        HTTPFields(fields.filter { !reserved.contains(normalize($0.name.canonicalName)) })
+        let isImpostor = { (field: HTTPField) in reserved.contains(normalize(field.name.canonicalName)) }
+        guard fields.contains(where: isImpostor) else { return fields }
+        return HTTPFields(fields.filter { !isImpostor($0) })
     }
 
     /// `fields` sanitized, then carrying `identity`'s headers.

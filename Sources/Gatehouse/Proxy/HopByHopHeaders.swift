@@ -10,17 +10,26 @@ public enum HopByHopHeaders {
     /// `fields` without hop-by-hop headers: the fixed list, every `Proxy-*` header, and every
     /// header the `Connection` header names.
     public static func remove(from fields: HTTPFields) -> HTTPFields {
-        var named = fixed
+        var named: Set<String> = []
         for value in fields[values: .connection] {
             for token in value.split(separator: ",") {
                 named.insert(token.trimmingCharacters(in: " \t").lowercased())
             }
         }
-        return HTTPFields(
-            fields.filter { field in
-                let name = field.name.canonicalName
-                return !named.contains(name) && !name.hasPrefix("proxy-") && !name.hasPrefix("proxy_")
-            })
+        func isHopByHop(_ field: HTTPField) -> Bool {
+            let name = field.name.canonicalName
+            return fixed.contains(name) || named.contains(name) || name.hasPrefix("proxy-") || name.hasPrefix("proxy_")
+        }
+        // Most requests and responses carry none (or only Connection): keep the value as it is.
+        guard fields.contains(where: isHopByHop) else { return fields }
+        return HTTPFields(fields.filter { !isHopByHop($0) })
+    }
+
+    /// True when a `Connection` header of `fields` lists `token` (compared ignoring case).
+    static func connectionLists(_ token: String, in fields: HTTPFields) -> Bool {
+        fields[values: .connection].contains { value in
+            value.split(separator: ",").contains { $0.trimmingCharacters(in: " \t").lowercased() == token }
+        }
     }
 }
 

@@ -71,9 +71,7 @@ extension Gateway {
             fields[.transferEncoding] = "chunked"
         }
         let head = HTTPRequest(method: request.method, scheme: nil, authority: endpoint.authority, path: upstreamPath, headerFields: fields)
-        let close = request.headerFields[values: .connection].contains { value in
-            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "close" }
-        }
+        let close = HopByHopHeaders.connectionLists("close", in: request.headerFields)
         return EventLoopRoute(head: head, endpoint: endpoint, proxy: live.proxy, closeAfterResponse: close)
     }
 

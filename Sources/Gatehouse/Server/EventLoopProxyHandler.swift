@@ -437,8 +437,6 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     private static func saysClose(_ fields: HTTPFields) -> Bool {
-        fields[values: .connection].contains { value in
-            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "close" }
-        }
+        HopByHopHeaders.connectionLists("close", in: fields)
     }
 }
