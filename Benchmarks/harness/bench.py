@@ -486,12 +486,17 @@ def part_proxy(cfg, upstream):
     ids100 = session_db(db100, 100, now)
     gh = Gatehouse(upstream.port, "proxy", db=db100)
     proxy = Nginx("proxy", upstream_port=upstream.port)
+    # A bare SwiftNIO server answering by itself: the floor of the stack Gatehouse is built on.
+    hello_port = free_port()
+    hello = start([BIN / "gatehouse-bench", "nio-hello", "--port", hello_port], WORK / "nio-hello.log")
+    wait_http(f"http://127.0.0.1:{hello_port}/", hello)
     try:
         cookie = login_cookie(gh)  # proves the ACS → cookie → proxy chain; the prefilled one is used too
         contenders = {
             "gatehouse": (f"{gh.external}/app", [f"Cookie: {cookie}"], lambda: [gh.proc.pid]),
             "nginx": (f"http://127.0.0.1:{proxy.port}/app", [], lambda: tree(proxy.proc.pid)),
             "direct": (f"http://127.0.0.1:{upstream.port}/app", [], lambda: tree(upstream.proc.pid)),
+            "nio": (f"http://127.0.0.1:{hello_port}/app", [], lambda: [hello.pid]),
         }
         check = wrk(contenders["gatehouse"][0], 1, headers=[f"Cookie: gatehouse_session={ids100[0]}"])
         if check["non2xx"]:
@@ -520,8 +525,11 @@ def part_proxy(cfg, upstream):
             fmt="{:.2f}", unit="ms")
         row("3 proxy", "upstream CPU per request (direct)", [r["cpu_us_per_req"] for r in d], "", None, fmt="{:.1f}",
             unit="µs")
+        row("3 proxy", "bare SwiftNIO server answering by itself, CPU per request", [r["cpu_us_per_req"] for r in results["nio"]],
+            "nginx answering by itself", [r["cpu_us_per_req"] for r in d], fmt="{:.1f}", unit="µs")
         return med(ours_rps)
     finally:
+        stop(hello)
         proxy.stop()
         gh.stop()
 

@@ -8,6 +8,7 @@ let usage = """
       sessions-memory  --count N [--lookups K]
       sessions-sqlite  --db FILE --ids FILE [--lookups K]
       metadata         --file FILE --cert PEM [--no-verify] [--max-bytes N]
+      nio-hello        [--port P]   (a bare SwiftNIO server; prints its port, runs until killed)
     """
 
 let arguments = CommandLine.arguments
@@ -19,6 +20,7 @@ do {
     case "sessions-memory": try await SessionBenchmark.memory(options)
     case "sessions-sqlite": try await SessionBenchmark.sqlite(options)
     case "metadata": try MetadataBenchmark.run(options)
+    case "nio-hello": try await HelloServer.run(options)
     default:
         FileHandle.standardError.write(Data((usage + "\n").utf8))
         exit(2)
