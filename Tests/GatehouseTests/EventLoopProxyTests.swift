@@ -42,6 +42,23 @@ import Testing
         }
     }
 
+    /// Identity headers are cached per session under one configuration; a reload that
+    /// changes the header rules must show on the session's next request.
+    @Test func reloadedHeaderRulesApplyToCachedSessions() async throws {
+        try await GatewayHarness.run { harness in
+            let session = try await harness.login()
+            let (before, _) = try await harness.echo("/docs/r", session: session)
+            #expect(before?.values("X-Forwarded-User") == ["alice@test.example"])
+            var config = harness.config
+            config.identityHeaders.rules = [HeaderRule(header: "X-Who", fromNameID: true)]
+            harness.gateway.reload(config: config, loginService: FakeLoginService())
+            let (after, _) = try await harness.echo("/docs/r", session: session)
+            #expect(after?.values("X-Who") == ["alice@test.example"])
+            #expect(after?.values("X-Forwarded-User") == [])
+            #expect(Self.forwards(harness) == 2)
+        }
+    }
+
     /// A session only the database knows goes the awaited way, with the same result.
     @Test func sessionOnlyInTheDatabaseTakesTheResponderRoute() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-el-\(UUID().uuidString).sqlite").path
