@@ -168,3 +168,24 @@ import Testing
         }
     }
 }
+
+/// Both proxy routes read the session cookie with ``Gateway/cookie(_:in:)``; it must find what
+/// Hummingbird's `Cookies` finds (which the login and logout routes use).
+@Suite struct SessionCookieTests {
+    @Test func readsCookiesAsHummingbirdDoes() {
+        let headerSets: [[String]] = [
+            ["gatehouse_session=abc"], ["a=1; gatehouse_session=abc; b=2"], ["a=1;gatehouse_session=abc"],
+            ["  gatehouse_session=abc"], ["gatehouse_session=a=b"], ["gatehouse_session="], ["gatehouse_session"],
+            ["xgatehouse_session=1; gatehouse_session=2"], ["gatehouse_session =1"], ["a=1", "gatehouse_session=two"],
+            ["gatehouse_session=first; gatehouse_session=second"], [";;gatehouse_session=x;;"], ["\tgatehouse_session=tab"],
+            [""], [],
+        ]
+        for values in headerSets {
+            var fields = HTTPFields()
+            for value in values { fields.append(HTTPField(name: .cookie, value: value)) }
+            let ours = Gateway.cookie("gatehouse_session", in: fields)
+            let theirs = Cookies(from: values)["gatehouse_session"]?.value
+            #expect(ours == theirs, "\(values)")
+        }
+    }
+}

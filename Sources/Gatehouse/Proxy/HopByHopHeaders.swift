@@ -10,19 +10,31 @@ public enum HopByHopHeaders {
     /// `fields` without hop-by-hop headers: the fixed list, every `Proxy-*` header, and every
     /// header the `Connection` header names.
     public static func remove(from fields: HTTPFields) -> HTTPFields {
-        var named: Set<String> = []
+        strip(fields).fields
+    }
+
+    /// `fields` without hop-by-hop headers, and whether `Connection` said `close`: one pass
+    /// over the `Connection` values for both.
+    static func strip(_ fields: HTTPFields) -> (fields: HTTPFields, close: Bool) {
+        var named: [String] = []
+        var close = false
         for value in fields[values: .connection] {
             for token in value.split(separator: ",") {
-                named.insert(token.trimmingCharacters(in: " \t").lowercased())
+                let name = token.trimmingCharacters(in: " \t").lowercased()
+                if name == "close" { close = true }
+                named.append(name)
             }
         }
         func isHopByHop(_ field: HTTPField) -> Bool {
             let name = field.name.canonicalName
-            return fixed.contains(name) || named.contains(name) || name.hasPrefix("proxy-") || name.hasPrefix("proxy_")
+            switch name {
+            case "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade": return true
+            default: return name.hasPrefix("proxy-") || name.hasPrefix("proxy_") || named.contains(name)
+            }
         }
         // Most requests and responses carry none (or only Connection): keep the value as it is.
-        guard fields.contains(where: isHopByHop) else { return fields }
-        return HTTPFields(fields.filter { !isHopByHop($0) })
+        guard fields.contains(where: isHopByHop) else { return (fields, close) }
+        return (HTTPFields(fields.filter { !isHopByHop($0) }), close)
     }
 
     /// True when a `Connection` header of `fields` lists `token` (compared ignoring case).

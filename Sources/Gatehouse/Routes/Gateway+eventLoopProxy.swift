@@ -39,9 +39,7 @@ extension Gateway {
         }
         var identity: SessionIdentity?
         var sessionKey: String?
-        if let id = Cookies(from: request.headerFields[values: .cookie])[live.config.cookie.name]?.value,
-            SessionID.isWellFormed(id)
-        {
+        if let id = Self.cookie(live.config.cookie.name, in: request.headerFields), SessionID.isWellFormed(id) {
             // Unknown to memory is not "unknown": the database may have it. Due for a touch
             // means a write. Both go the awaited way.
             guard let session = store.cachedSession(id) else { return nil }

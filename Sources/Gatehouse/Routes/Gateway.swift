@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -71,7 +71,7 @@ public struct Gateway: Sendable {
 
     /// The live session named by the request's cookie, touching it when it was idle a while.
     func currentSession(_ request: Request, logger: Logger) async -> (id: String, session: Session)? {
-        guard let id = request.cookies[config.cookie.name]?.value, SessionID.isWellFormed(id) else { return nil }
+        guard let id = Self.cookie(config.cookie.name, in: request.headers), SessionID.isWellFormed(id) else { return nil }
         do {
             guard let session = try await store.get(id) else { return nil }
             // Writing on every request would make the store the bottleneck; a minute (or a
@@ -85,6 +85,21 @@ public struct Gateway: Sendable {
             logger.error("session store failed", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+
+    /// The value of the first cookie called `name` in the `Cookie` headers of `fields`, read as
+    /// Hummingbird's `Cookies` reads it (pairs split at `;`, leading blanks dropped, the name
+    /// ends at the first `=`), without building every cookie. Both proxy routes use it.
+    public static func cookie(_ name: String, in fields: HTTPFields) -> String? {
+        for value in fields[values: .cookie] {
+            for pair in value.split(separator: ";") {
+                let trimmed = pair.drop { $0.isWhitespace }
+                guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
+                let cookieValue = trimmed[trimmed.index(after: equals)...]
+                return cookieValue.isEmpty ? nil : String(cookieValue)
+            }
+        }
+        return nil
     }
 
     /// The login URL that returns to `returnPath` afterwards.

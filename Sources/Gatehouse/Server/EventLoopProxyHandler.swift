@@ -294,8 +294,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
                 context.write(NIOAny(HTTPResponsePart.head(response)), promise: nil)
                 return
             }
-            upstreamKeepAlive = !Self.saysClose(response.headerFields)
-            response.headerFields = HopByHopHeaders.remove(from: response.headerFields)
+            let (fields, close) = HopByHopHeaders.strip(response.headerFields)
+            upstreamKeepAlive = !close
+            response.headerFields = fields
             if let server = router.serverName { response.headerFields[.server] = server }
             if route.closeAfterResponse { response.headerFields[.connection] = "close" }
             status = response.status.code
@@ -436,7 +437,4 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         fail(.timeout(upstream: route.endpoint.url))
     }
 
-    private static func saysClose(_ fields: HTTPFields) -> Bool {
-        HopByHopHeaders.connectionLists("close", in: fields)
-    }
 }
