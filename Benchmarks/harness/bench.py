@@ -490,6 +490,11 @@ def part_proxy(cfg, upstream):
     hello_port = free_port()
     hello = start([BIN / "gatehouse-bench", "nio-hello", "--port", hello_port], WORK / "nio-hello.log")
     wait_http(f"http://127.0.0.1:{hello_port}/", hello)
+    # And the least a SwiftNIO reverse proxy does: parts passed through, nothing checked.
+    floor_port = free_port()
+    floor = start([BIN / "gatehouse-bench", "nio-proxy", "--port", floor_port, "--upstream-port", upstream.port],
+                  WORK / "nio-proxy.log")
+    wait_http(f"http://127.0.0.1:{floor_port}/", floor)
     try:
         cookie = login_cookie(gh)  # proves the ACS → cookie → proxy chain; the prefilled one is used too
         contenders = {
@@ -497,6 +502,7 @@ def part_proxy(cfg, upstream):
             "nginx": (f"http://127.0.0.1:{proxy.port}/app", [], lambda: tree(proxy.proc.pid)),
             "direct": (f"http://127.0.0.1:{upstream.port}/app", [], lambda: tree(upstream.proc.pid)),
             "nio": (f"http://127.0.0.1:{hello_port}/app", [], lambda: [hello.pid]),
+            "nio-proxy": (f"http://127.0.0.1:{floor_port}/app", [], lambda: [floor.pid]),
         }
         check = wrk(contenders["gatehouse"][0], 1, headers=[f"Cookie: gatehouse_session={ids100[0]}"])
         if check["non2xx"]:
@@ -527,8 +533,14 @@ def part_proxy(cfg, upstream):
             unit="µs")
         row("3 proxy", "bare SwiftNIO server answering by itself, CPU per request", [r["cpu_us_per_req"] for r in results["nio"]],
             "nginx answering by itself", [r["cpu_us_per_req"] for r in d], fmt="{:.1f}", unit="µs")
+        floor_cpu = [r["cpu_us_per_req"] for r in results["nio-proxy"]]
+        row("3 proxy", "bare SwiftNIO pass-through proxy, CPU per request", floor_cpu, "nginx plain proxy", ref_cpu,
+            fmt="{:.1f}", unit="µs")
+        row("3 proxy", "proxy CPU per request", ours_cpu, "bare SwiftNIO pass-through proxy", floor_cpu, fmt="{:.1f}",
+            unit="µs")
         return med(ours_rps)
     finally:
+        stop(floor)
         stop(hello)
         proxy.stop()
         gh.stop()

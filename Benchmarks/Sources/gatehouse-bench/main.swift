@@ -9,6 +9,7 @@ let usage = """
       sessions-sqlite  --db FILE --ids FILE [--lookups K]
       metadata         --file FILE --cert PEM [--no-verify] [--max-bytes N]
       nio-hello        [--port P]   (a bare SwiftNIO server; prints its port, runs until killed)
+      nio-proxy        --upstream-port U [--port P]   (the least a SwiftNIO proxy does; runs until killed)
     """
 
 let arguments = CommandLine.arguments
@@ -21,6 +22,7 @@ do {
     case "sessions-sqlite": try await SessionBenchmark.sqlite(options)
     case "metadata": try MetadataBenchmark.run(options)
     case "nio-hello": try await HelloServer.run(options)
+    case "nio-proxy": try await ProxyFloor.run(options)
     default:
         FileHandle.standardError.write(Data((usage + "\n").utf8))
         exit(2)
