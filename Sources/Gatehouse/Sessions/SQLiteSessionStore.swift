@@ -61,7 +61,7 @@ public final class SQLiteSessionStore: SessionStore {
             id = SessionID.generate()
             let created = Date(timeIntervalSince1970: now.timeIntervalSince1970)
             session = Session(idHash: SessionID.hash(id), identity: identity, createdAt: created, lastSeenAt: created)
-            payload = try JSONEncoder().encode(identity)
+            payload = identity.storageJSON()
         }
 
         func insert(in db: Database) throws {

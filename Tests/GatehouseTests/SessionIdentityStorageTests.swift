@@ -1,0 +1,34 @@
+import Foundation
+import Gatehouse
+import Testing
+
+/// The SQLite store writes identities with ``SessionIdentity/storageJSON()`` and reads them
+/// with `JSONDecoder`: every identity must come back exactly, whatever its strings hold.
+@Suite struct SessionIdentityStorageTests {
+    static let awkward = [
+        "", "plain", "quote \" and backslash \\", "new\nline\ttab\r", "\u{0}\u{1}\u{1f}\u{7f}", "é ü 中文 🙂",
+        "\u{2028}\u{2029}", "</script>", "{\"json\":[1,2]}", "\\u0041", "trailing space ",
+    ]
+
+    @Test func everyIdentityComesBackExactly() throws {
+        var identities = [
+            SessionIdentity(nameID: "alice@example.com", issuer: "https://idp.example/"),
+            SessionIdentity(
+                nameID: "bob", nameIDFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", issuer: "idp",
+                sessionIndex: "_s1", attributes: ["groups": ["a", "b"], "empty": [], "email": ["bob@example.com"]]),
+        ]
+        for text in Self.awkward {
+            identities.append(
+                SessionIdentity(
+                    nameID: text, nameIDFormat: text, issuer: text, sessionIndex: text,
+                    attributes: [text: Self.awkward, "k" + text: [text]]))
+        }
+        for identity in identities {
+            let decoded = try JSONDecoder().decode(SessionIdentity.self, from: identity.storageJSON())
+            #expect(decoded == identity)
+            // And it reads the same as what JSONEncoder wrote before (rows already stored).
+            let old = try JSONDecoder().decode(SessionIdentity.self, from: JSONEncoder().encode(identity))
+            #expect(decoded == old)
+        }
+    }
+}
