@@ -66,10 +66,11 @@ public final class SQLiteSessionStore: SessionStore {
 
         func insert(in db: Database) throws {
             let at = session.createdAt.timeIntervalSince1970
-            try db.execute(
-                sql: "INSERT INTO sessions (id_hash, name_id, identity, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [session.idHash, session.identity.nameID, payload, at, at]
-            )
+            // Cached statements: the login and proxy paths run these constantly; compiling the
+            // SQL each time was a visible share of a login.
+            try db.cachedStatement(
+                sql: "INSERT INTO sessions (id_hash, name_id, identity, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [session.idHash, session.identity.nameID, payload, at, at])
         }
     }
 
@@ -96,7 +97,8 @@ public final class SQLiteSessionStore: SessionStore {
         let stored = try await pool.read { db -> (payload: Data, created: Double, lastSeen: Double)? in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT identity, created_at, last_seen_at FROM sessions WHERE id_hash = ?", arguments: [hash])
+                    db.cachedStatement(sql: "SELECT identity, created_at, last_seen_at FROM sessions WHERE id_hash = ?"),
+                    arguments: [hash])
             else { return nil }
             return (row["identity"], row["created_at"], row["last_seen_at"])
         }
@@ -123,7 +125,7 @@ public final class SQLiteSessionStore: SessionStore {
         let date = clock.now
         let now = date.timeIntervalSince1970
         try await pool.write { db in
-            try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [now, hash])
+            try db.cachedStatement(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?").execute(arguments: [now, hash])
         }
         cache.touched(hash, at: date)
     }
@@ -211,15 +213,14 @@ public final class SQLiteSessionStore: SessionStore {
         -> Bool
     {
         let key = issuer + "\n" + id
-        if let known = try Double.fetchOne(db, sql: "SELECT expires_at FROM replay_cache WHERE assertion_key = ?", arguments: [key]),
+        if let known = try Double.fetchOne(
+            db.cachedStatement(sql: "SELECT expires_at FROM replay_cache WHERE assertion_key = ?"), arguments: [key]),
             known > now
         {
             return false
         }
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO replay_cache (assertion_key, expires_at) VALUES (?, ?)",
-            arguments: [key, expiry.timeIntervalSince1970]
-        )
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO replay_cache (assertion_key, expires_at) VALUES (?, ?)")
+            .execute(arguments: [key, expiry.timeIntervalSince1970])
         return true
     }
 
