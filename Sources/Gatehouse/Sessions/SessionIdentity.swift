@@ -52,8 +52,14 @@ extension SessionIdentity {
     /// Keys are the synthesized `Codable` keys; absent optionals are left out, as
     /// `JSONEncoder` leaves them out.
     public func storageJSON() -> Data {
+        // Every string plus quotes and separators; escapes are rare enough to grow into.
+        var size = 96 + nameID.utf8.count + issuer.utf8.count + (nameIDFormat?.utf8.count ?? 0) + (sessionIndex?.utf8.count ?? 0)
+        for (name, values) in attributes {
+            size += name.utf8.count + 6
+            for value in values { size += value.utf8.count + 3 }
+        }
         var out: [UInt8] = []
-        out.reserveCapacity(256 + attributes.count * 64)
+        out.reserveCapacity(size)
         out.append(UInt8(ascii: "{"))
         Self.appendKey("nameID", to: &out, first: true)
         Self.appendString(nameID, to: &out)
