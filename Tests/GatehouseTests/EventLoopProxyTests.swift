@@ -109,6 +109,29 @@ import Testing
         await upstream.stop()
     }
 
+    /// An upstream that stops taking the request body is timed out like one that stops
+    /// answering: 504, and the client connection closes (its body was not all read).
+    @Test func upstreamThatStopsReadingAnUploadGives504() async throws {
+        let stuck = try await ScriptedUpstream.startNotReading()
+        let port = try #require(stuck.localAddress?.port)
+        try await GatewayHarness.run(configure: { config in
+            var settings = UpstreamSettings(url: "http://127.0.0.1:\(port)")
+            settings.readTimeout = .init(seconds: 1)
+            config.upstreams = [settings]
+        }) { harness in
+            let gateway = try #require(harness.client.port)
+            let size = 64 * 1024 * 1024
+            let head = "POST /public/upload HTTP/1.1\r\nHost: 127.0.0.1:\(gateway)\r\nContent-Length: \(size)\r\n\r\n"
+            let started = ContinuousClock.now
+            let text = try await RawHTTPClient.exchange(
+                port: gateway, bytes: head + String(repeating: "x", count: size), earlyAnswer: true)
+            #expect(text.hasPrefix("HTTP/1.1 504"))
+            #expect(text.lowercased().contains("connection: close"))
+            #expect(ContinuousClock.now - started < .seconds(9))
+        }
+        try? await stuck.close()
+    }
+
     /// A response framed by closing the connection reaches the client framed as chunks.
     @Test func responseWithoutLengthIsReframed() async throws {
         let upstream = try await ScriptedUpstream.start { _, _ in .respondAndClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello, world") }

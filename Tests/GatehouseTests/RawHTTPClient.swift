@@ -16,8 +16,14 @@ enum RawHTTPClient {
         typealias InboundIn = ByteBuffer
         var received = ByteBuffer()
         let done: EventLoopPromise<ByteBuffer>
+        /// A reset after an answer arrived ends the exchange with that answer, not the error
+        /// (a server that answers before reading the whole request, then closes).
+        let keepAnswerOnReset: Bool
 
-        init(done: EventLoopPromise<ByteBuffer>) { self.done = done }
+        init(done: EventLoopPromise<ByteBuffer>, keepAnswerOnReset: Bool = false) {
+            self.done = done
+            self.keepAnswerOnReset = keepAnswerOnReset
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var buffer = unwrapInboundIn(data)
@@ -27,7 +33,11 @@ enum RawHTTPClient {
         func channelInactive(context: ChannelHandlerContext) { done.succeed(received) }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            done.fail(error)
+            if keepAnswerOnReset, received.readableBytes > 0 {
+                done.succeed(received)
+            } else {
+                done.fail(error)
+            }
             context.close(promise: nil)
         }
     }
@@ -44,15 +54,23 @@ enum RawHTTPClient {
 
     /// Writes `bytes` (any number of requests) on a new connection and returns everything the
     /// server wrote until it closed the connection (or 10 s passed).
-    static func exchange(port: Int, bytes: String) async throws -> String {
+    /// With `earlyAnswer`, the server may answer and close before taking all of `bytes`: the
+    /// write is not waited for and a reset after the answer keeps the answer.
+    static func exchange(port: Int, bytes: String, earlyAnswer: Bool = false) async throws -> String {
         let group = MultiThreadedEventLoopGroup.singleton
         let done = group.next().makePromise(of: ByteBuffer.self)
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(done: done)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(done: done, keepAnswerOnReset: earlyAnswer))
+                }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        try await channel.writeAndFlush(ByteBuffer(string: bytes))
+        if earlyAnswer {
+            channel.writeAndFlush(ByteBuffer(string: bytes), promise: nil)
+        } else {
+            try await channel.writeAndFlush(ByteBuffer(string: bytes))
+        }
         let timeout = group.next().scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
         let received = try await done.futureResult.get()
         timeout.cancel()

@@ -46,6 +46,15 @@ final class ScriptedUpstream: Sendable {
         return upstream
     }
 
+    /// A listener that accepts connections and never reads from them: an upstream stuck in
+    /// the middle of a request.
+    static func startNotReading() async throws -> any Channel {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.autoRead, value: false)
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+
     func stop() async {
         try? await channel.close()
     }

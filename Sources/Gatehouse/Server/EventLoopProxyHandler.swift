@@ -233,7 +233,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         for part in pending { handler.send(part) }
         pending.removeAll()
         handler.flush()
-        if requestComplete { armTimer() }
+        lastUpstreamActivity = .now()
+        armTimer()
         owner?.resumeReads()
     }
 
@@ -252,6 +253,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         upstream.send(part)
         if requestComplete {
             upstream.flush()
+            // From here on the wait is for the response.
+            lastUpstreamActivity = .now()
             armTimer()
         }
     }
@@ -323,6 +326,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     func upstreamWritabilityChanged() {
+        if connection?.channel.isWritable ?? false { lastUpstreamActivity = .now() }
         owner?.resumeReads()
     }
 
@@ -417,8 +421,10 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     // MARK: read timeout
 
-    /// Once the request is out, the upstream must send something every `readTimeout`
-    /// (time the client spends not reading does not count).
+    /// The upstream must make progress every `readTimeout`: while the request body is going
+    /// out, take it (not staying unwritable); once the request is out, send something. Time
+    /// spent waiting on the client (its next body bytes, or its reading of the response)
+    /// does not count.
     private func armTimer() {
         guard timer == nil, !finished, upstream != nil else { return }
         let deadline = lastUpstreamActivity + route.endpoint.readTimeout
@@ -429,6 +435,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         timer = nil
         guard !finished else { return }
         if readPaused { lastUpstreamActivity = .now() }
+        if !requestComplete, connection?.channel.isWritable ?? false { lastUpstreamActivity = .now() }
         if lastUpstreamActivity + route.endpoint.readTimeout > .now() {
             armTimer()
             return
