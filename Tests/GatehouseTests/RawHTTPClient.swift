@@ -57,6 +57,12 @@ enum RawHTTPClient {
     /// With `earlyAnswer`, the server may answer and close before taking all of `bytes`: the
     /// write is not waited for and a reset after the answer keeps the answer.
     static func exchange(port: Int, bytes: String, earlyAnswer: Bool = false) async throws -> String {
+        try await exchange(port: port, head: bytes, chunk: nil, count: 0, earlyAnswer: earlyAnswer)
+    }
+
+    /// Writes `head`, then `chunk` `count` times (one buffer shared by every write, so a large
+    /// upload costs this process no memory), and returns what the server wrote until it closed.
+    static func exchange(port: Int, head: String, chunk: ByteBuffer?, count: Int, earlyAnswer: Bool) async throws -> String {
         let group = MultiThreadedEventLoopGroup.singleton
         let done = group.next().makePromise(of: ByteBuffer.self)
         let channel = try await ClientBootstrap(group: group)
@@ -67,9 +73,12 @@ enum RawHTTPClient {
             }
             .connect(host: "127.0.0.1", port: port).get()
         if earlyAnswer {
-            channel.writeAndFlush(ByteBuffer(string: bytes), promise: nil)
+            channel.write(ByteBuffer(string: head), promise: nil)
+            for _ in 0..<count { if let chunk { channel.write(chunk, promise: nil) } }
+            channel.flush()
         } else {
-            try await channel.writeAndFlush(ByteBuffer(string: bytes))
+            try await channel.writeAndFlush(ByteBuffer(string: head))
+            for _ in 0..<count { if let chunk { try await channel.writeAndFlush(chunk) } }
         }
         let timeout = group.next().scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
         let received = try await done.futureResult.get()
