@@ -42,6 +42,21 @@ import Testing
         }
     }
 
+    /// A session cookie preceded by any whitespace Hummingbird skips (here a no-break space)
+    /// is read as the session, so it must never reach the upstream either.
+    @Test func sessionCookieAfterUnicodeWhitespaceIsNotForwarded() async throws {
+        try await GatewayHarness.run { harness in
+            let session = try await harness.login()
+            let (echo, response) = try await harness.echo(
+                "/docs/c", session: nil, headers: [.cookie: "app=1;\u{00A0}\(harness.config.cookie.name)=\(session)"])
+            #expect(response.status == .ok)
+            #expect(echo?.values("X-Forwarded-User") == ["alice@test.example"])
+            let cookies = echo?.values("Cookie").joined(separator: ";") ?? ""
+            #expect(cookies.contains("app=1"))
+            #expect(!cookies.contains(session))
+        }
+    }
+
     /// Identity headers are cached per session under one configuration; a reload that
     /// changes the header rules must show on the session's next request.
     @Test func reloadedHeaderRulesApplyToCachedSessions() async throws {

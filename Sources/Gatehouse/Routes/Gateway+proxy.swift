@@ -126,8 +126,15 @@ extension Gateway {
             var kept: [Substring] = []
             for pair in field.value.split(separator: ";") {
                 let trimmed = Self.trimmingBlanks(pair)
-                let name = Self.trimmingBlanks(trimmed.prefix { $0 != "=" })
-                if name != cookie.name, name != cookie.pendingLoginName, !trimmed.isEmpty { kept.append(trimmed) }
+                // Read exactly as the session cookie is read (Gateway.cookiePair), and also
+                // with trailing blanks dropped from the name: never forward what we might read.
+                if let name = Self.cookiePair(pair)?.name,
+                    name == cookie.name || name == cookie.pendingLoginName
+                        || Self.trimmingBlanks(name) == cookie.name || Self.trimmingBlanks(name) == cookie.pendingLoginName
+                {
+                    continue
+                }
+                if !trimmed.isEmpty { kept.append(trimmed) }
             }
             if !kept.isEmpty {
                 result.append(HTTPField(name: .cookie, value: kept.joined(separator: "; ")))

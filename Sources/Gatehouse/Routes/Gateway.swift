@@ -93,13 +93,21 @@ public struct Gateway: Sendable {
     public static func cookie(_ name: String, in fields: HTTPFields) -> String? {
         for value in fields[values: .cookie] {
             for pair in value.split(separator: ";") {
-                let trimmed = pair.drop { $0.isWhitespace }
-                guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
-                let cookieValue = trimmed[trimmed.index(after: equals)...]
+                guard let (pairName, cookieValue) = cookiePair(pair), pairName == name else { continue }
                 return cookieValue.isEmpty ? nil : String(cookieValue)
             }
         }
         return nil
+    }
+
+    /// One `name=value` pair of a `Cookie` header as it is read: leading whitespace (any
+    /// Unicode whitespace, as Hummingbird drops it) skipped, the name up to the first `=`.
+    /// The filter that keeps session IDs from the upstream uses the same reading, so any
+    /// pair read as a session cookie is also removed.
+    static func cookiePair(_ pair: Substring) -> (name: Substring, value: Substring)? {
+        let trimmed = pair.drop { $0.isWhitespace }
+        guard let equals = trimmed.firstIndex(of: "=") else { return nil }
+        return (trimmed[..<equals], trimmed[trimmed.index(after: equals)...])
     }
 
     /// The login URL that returns to `returnPath` afterwards.
