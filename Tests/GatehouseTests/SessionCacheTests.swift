@@ -19,6 +19,23 @@ import Testing
         return (cached, other, clock)
     }
 
+    /// The event-loop proxy reads sessions through `cachedSession` without asking the
+    /// database: it must never hand out a session that timed out, or one that was deleted,
+    /// for either store.
+    @Test func cachedSessionHonoursTimeoutsAndDeletion() async throws {
+        let (sqlite, _, clock) = try stores(cacheLifetime: 3600)
+        let memory = MemorySessionStore(timeouts: Self.timeouts, clock: clock)
+        for store in [sqlite, memory] as [any SessionStore] {
+            let idle = try await store.create(identity: identity)
+            let deleted = try await store.create(identity: identity)
+            #expect(store.cachedSession(idle)?.identity == identity)
+            try await store.delete(deleted)
+            #expect(store.cachedSession(deleted) == nil)
+            clock.advance(by: Self.timeouts.idle + 1)
+            #expect(store.cachedSession(idle) == nil)
+        }
+    }
+
     @Test func deleteThroughTheSameStoreEndsTheCachedSessionAtOnce() async throws {
         let (store, _, _) = try stores()
         let id = try await store.create(identity: identity)
