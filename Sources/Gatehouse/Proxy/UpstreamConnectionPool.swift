@@ -160,10 +160,7 @@ final class UpstreamConnectionPool: Sendable {
             idle[key] = list
             return true
         }
-        guard kept else {
-            channel.close(promise: nil)
-            return
-        }
+        if !kept { channel.close(promise: nil) }
     }
 
     /// Closes every idle connection; connections in use close when their exchange ends.

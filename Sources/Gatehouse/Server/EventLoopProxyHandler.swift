@@ -141,7 +141,8 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// The exchange has written its last response byte (`written` completes when it is out).
     /// `close`: the connection cannot serve another request.
-    func exchangeFinished(_ finished: ProxyExchange, requestComplete: Bool, close: Bool, written: EventLoopFuture<Void>) {
+    /// (An exchange whose request was not all read always closes.)
+    func exchangeFinished(_ finished: ProxyExchange, close: Bool, written: EventLoopFuture<Void>) {
         guard exchange === finished, let context else { return }
         exchange = nil
         if close {
@@ -150,7 +151,6 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
             return
         }
-        if !requestComplete { destination = .discard }
         var forwarded = false
         while let part = queued.first {
             if case .head = part, exchange != nil { break }
@@ -188,7 +188,6 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private var readPaused = false
     private var lastUpstreamActivity = NIODeadline.now()
     private var timer: Scheduled<Void>?
-    private var timedOut = false
     private var finished = false
     private var status = 0
 
@@ -336,7 +335,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         connection = nil
         // A kept-alive connection the upstream closed just as we reused it: send the request
         // again on a new one, when nothing but its head had gone out.
-        if !sawResponse, reused, !retried, !sawRequestBody, !timedOut {
+        if !sawResponse, reused, !retried, !sawRequestBody {
             retried = true
             if requestComplete { pending = [.end(nil)] }
             route.proxy.pool.connect(route.endpoint, on: context.eventLoop).assumeIsolated().whenComplete { result in
@@ -347,9 +346,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             }
             return
         }
-        if timedOut {
-            fail(.timeout(upstream: route.endpoint.url))
-        } else if let error {
+        if let error {
             fail(.unreachable(upstream: route.endpoint.url, reason: "\(error)"))
         } else {
             fail(.unreachable(upstream: route.endpoint.url, reason: "the upstream closed the connection"))
@@ -409,7 +406,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         upstream = nil
         let owner = self.owner
         self.owner = nil
-        owner?.exchangeFinished(self, requestComplete: requestComplete, close: close, written: written)
+        owner?.exchangeFinished(self, close: close, written: written)
     }
 
     private func closeUpstream() {
@@ -440,7 +437,6 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             armTimer()
             return
         }
-        timedOut = true
         fail(.timeout(upstream: route.endpoint.url))
     }
 

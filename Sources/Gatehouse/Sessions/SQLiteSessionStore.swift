@@ -45,7 +45,7 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func create(identity: SessionIdentity) async throws -> String {
-        let row = try NewSession(identity: identity, now: clock.now)
+        let row = NewSession(identity: identity, now: clock.now)
         try await pool.write { db in try row.insert(in: db) }
         cache.store(row.session, now: clock.now)
         return row.id
@@ -57,7 +57,7 @@ public final class SQLiteSessionStore: SessionStore {
         let session: Session
         let payload: Data
 
-        init(identity: SessionIdentity, now: Date) throws {
+        init(identity: SessionIdentity, now: Date) {
             id = SessionID.generate()
             let created = Date(timeIntervalSince1970: now.timeIntervalSince1970)
             session = Session(idHash: SessionID.hash(id), identity: identity, createdAt: created, lastSeenAt: created)
@@ -194,7 +194,7 @@ public final class SQLiteSessionStore: SessionStore {
     /// One transaction for the ACS: the replay entry and the session commit together, or
     /// neither does.
     public func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String? {
-        let row = try NewSession(identity: identity, now: clock.now)
+        let row = NewSession(identity: identity, now: clock.now)
         let now = row.session.createdAt.timeIntervalSince1970
         let created = try await pool.write { db in
             guard try Self.record(assertion: assertionID, issuer: identity.issuer, until: expiry, now: now, in: db) else {
