@@ -46,6 +46,15 @@ done
 "$gatehouse" verify-response "${args[@]}" --allow-unsolicited Fixtures/saml/valid.xml >/dev/null 2>&1
 [ $? -eq 2 ]; check "--in-response-to with --allow-unsolicited exits 2" $?
 
+# --allow-unsolicited admits a response that names no request, never one that names a request.
+unsolicited=("${args[@]:0:8}" --allow-unsolicited) # args without --in-response-to
+"$gatehouse" verify-response "${unsolicited[@]}" Fixtures/saml/invalid/unsolicitedNotAllowed.xml >/dev/null 2>&1
+check "--allow-unsolicited accepts a response with no InResponseTo" $?
+"$gatehouse" verify-response "${unsolicited[@]}" Fixtures/saml/valid.xml >"$out" 2>"$err"
+status=$?
+[ "$status" -eq 1 ] && grep -q "^inResponseToMismatch: " "$err"
+check "--allow-unsolicited refuses a response that names a request (got $status: $(head -c 200 "$err"))" $?
+
 "$gatehouse" metadata inspect Fixtures/saml/metadata/aggregate.xml >"$out" 2>"$err"
 check "metadata inspect of an aggregate exits 0" $?
 grep -q "SHA-256:" "$out"; check "metadata inspect lists certificate fingerprints" $?

@@ -76,11 +76,11 @@ import XMLSecurity
         _ = try await Fixture.validate("invalid/unsolicitedNotAllowed.xml", validator: validator, expectedRequestID: nil)
     }
 
-    @Test func responseWithoutPendingRequestIsUnsolicited() async throws {
+    @Test func responseNamingARequestWhenNoneIsPendingIsAMismatch() async throws {
         let error = await #expect(throws: SAMLValidationError.self) {
             try await Fixture.validate("valid.xml", expectedRequestID: nil)
         }
-        #expect(error?.code == .unsolicitedNotAllowed)
+        #expect(error?.code == .inResponseToMismatch)
     }
 
     @Test func clockSkewToleratesSlightlyEarlyAndLateClocks() async throws {

@@ -116,17 +116,22 @@ public struct ResponseValidator: Sendable {
         return identity
     }
 
+    /// Step 6. An unsolicited response is one that names no request; one that names a
+    /// request must name the pending one. A response answering some other request (another
+    /// browser's login, captured or phished) is never taken for an IdP-initiated one, even
+    /// where those are allowed.
     func checkInResponseTo(_ value: String?, expected: String?, issuer: String) throws(SAMLValidationError) {
         switch (value, expected) {
         case (let value?, let expected?) where value != expected:
             throw SAMLValidationError(code: .inResponseToMismatch, detail: "InResponseTo is \(value), expected \(expected)", issuer: issuer)
-        case (nil, _), (_, nil):
+        case (let value?, nil):
+            throw SAMLValidationError(
+                code: .inResponseToMismatch, detail: "InResponseTo is \(value), but no request is pending", issuer: issuer)
+        case (nil, _):
             guard policy.allowsUnsolicited else {
-                let detail =
-                    value == nil
-                    ? "the response answers no request and unsolicited responses are not allowed"
-                    : "the response answers \(value ?? "") but no request is pending and unsolicited responses are not allowed"
-                throw SAMLValidationError(code: .unsolicitedNotAllowed, detail: detail, issuer: issuer)
+                throw SAMLValidationError(
+                    code: .unsolicitedNotAllowed, detail: "the response answers no request and unsolicited responses are not allowed",
+                    issuer: issuer)
             }
         default:
             break

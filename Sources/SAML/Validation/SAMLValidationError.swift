@@ -38,7 +38,7 @@ public struct SAMLValidationError: Error, Sendable, CustomStringConvertible {
         /// A signed Response has no Destination.
         case destinationMissing
         // 6. InResponseTo
-        /// InResponseTo does not name the pending request.
+        /// InResponseTo does not name the pending request, or names one when none is pending.
         case inResponseToMismatch
         /// The response answers no request and unsolicited responses are not allowed.
         case unsolicitedNotAllowed

@@ -10,7 +10,9 @@ public struct ValidationPolicy: Sendable {
     public var assertionConsumerServiceURL: String
     /// Tolerance for NotBefore / NotOnOrAfter.
     public var clockSkew: Duration = .seconds(90)
-    /// Accept responses that answer no AuthnRequest (IdP-initiated login).
+    /// Accept responses that answer no AuthnRequest (IdP-initiated login: no InResponseTo on
+    /// the Response or its SubjectConfirmationData). A response naming a request must still
+    /// name the pending one.
     public var allowsUnsolicited = false
     /// Accept RSA-SHA1 signatures and SHA-1 digests.
     public var allowsSHA1 = false
