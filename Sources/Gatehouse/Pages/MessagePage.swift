@@ -24,16 +24,22 @@ public struct MessagePage: Sendable, Equatable {
     public var advice: String?
     /// A button, e.g. "Sign in again".
     public var action: Action?
+    /// The code of the check that failed, also logged. Never text taken from the request.
+    public var check: String?
     /// The request ID, also logged, that support can search for.
     public var reference: String?
 
     /// A page.
-    public init(title: String, heading: String, message: String, advice: String? = nil, action: Action? = nil, reference: String? = nil) {
+    public init(
+        title: String, heading: String, message: String, advice: String? = nil, action: Action? = nil, check: String? = nil,
+        reference: String? = nil
+    ) {
         self.title = title
         self.heading = heading
         self.message = message
         self.advice = advice
         self.action = action
+        self.check = check
         self.reference = reference
     }
 }

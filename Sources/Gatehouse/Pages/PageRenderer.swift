@@ -28,6 +28,7 @@ public struct PageRenderer: Sendable {
             values["actionURL"] = action.url
             values["actionLabel"] = action.label
         }
+        if let check = page.check { values["check"] = check }
         if let reference = page.reference { values["reference"] = reference }
         return library.render(values, withTemplate: "message") ?? page.message
     }

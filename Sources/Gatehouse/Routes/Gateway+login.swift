@@ -54,12 +54,12 @@ extension Gateway {
             context.logger.debug("login started", metadata: ["saml.idp": "\(idp.entityID)", "saml.request": "\(start.requestID)"])
             return redirect(start.redirectURL, headers: [.setCookie: cookies.pendingLogin(binding, maxAge: timeout.seconds)])
         } catch let failure as LoginFailure {
-            return loginFailed(failure, context: context, status: .internalServerError)
+            return loginFailed(failure, context: context, status: .internalServerError, idpName: idp.displayName)
         } catch {
             let failure = LoginFailure(
                 code: "storeUnavailable", detail: "\(error)", userMessage: "Sign-in is unavailable right now.",
                 idp: idp.entityID)
-            return loginFailed(failure, context: context, status: .serviceUnavailable)
+            return loginFailed(failure, context: context, status: .serviceUnavailable, idpName: idp.displayName)
         }
     }
 
@@ -75,13 +75,16 @@ extension Gateway {
                 userMessage: "The sign-in response was too large or incomplete.")
             return loginFailed(failure, context: context, status: .badRequest)
         }
+        // Set once the RelayState names this browser's pending login: only then is the IdP
+        // known from our own records rather than from the unverified response.
+        var pending: PendingLogin?
         do {
             guard let samlResponse = form["SAMLResponse"], !samlResponse.isEmpty else {
                 throw LoginFailure(
                     code: "malformedRequest", detail: "no SAMLResponse form field",
                     userMessage: "The sign-in response was missing.")
             }
-            let pending = try await pendingLogin(for: form["RelayState"], request: request)
+            pending = try await pendingLogin(for: form["RelayState"], request: request)
             let completion = try await loginService.completeLogin(samlResponse: samlResponse, pending: pending)
             let identity = completion.identity
             guard
@@ -106,15 +109,28 @@ extension Gateway {
             let destination = pending?.returnPath ?? form["RelayState"].flatMap { ReturnPath.validate($0) } ?? "/"
             return redirect(destination, status: .seeOther, headers: headers)
         } catch let failure as LoginFailure {
-            return loginFailed(failure, context: context, status: failure.code == "storeUnavailable" ? .serviceUnavailable : .forbidden)
+            let status: HTTPResponse.Status = failure.code == "storeUnavailable" ? .serviceUnavailable : .forbidden
+            let idpName = await displayName(of: pending?.idpEntityID)
+            return loginFailed(failure, context: context, status: status, idpName: idpName)
         } catch {
             let failure = LoginFailure(code: "storeUnavailable", detail: "\(error)", userMessage: "Sign-in is unavailable right now.")
-            return loginFailed(failure, context: context, status: .serviceUnavailable)
+            let idpName = await displayName(of: pending?.idpEntityID)
+            return loginFailed(failure, context: context, status: .serviceUnavailable, idpName: idpName)
         }
     }
 
+    /// The configured display name of the registered IdP `entityID`.
+    private func displayName(of entityID: String?) async -> String? {
+        guard let entityID else { return nil }
+        let live = runtime.current
+        let idps = IdentityProviderSettings.apply(live.config.identityProviders, to: await live.loginService.identityProviders())
+        return idps.first { $0.entityID == entityID }?.displayName
+    }
+
     /// The pending login `relayState` names, checked against this browser's binding cookie;
-    /// nil for an allowed unsolicited response.
+    /// nil where unsolicited responses are allowed and the RelayState is not ours. The login
+    /// service then accepts only a response that names no request (no InResponseTo): one
+    /// that answers some request must answer this browser's.
     private func pendingLogin(for relayState: String?, request: Request) async throws -> PendingLogin? {
         let looksOurs = relayState.map(SessionID.isWellFormed) ?? false
         guard let relayState, looksOurs else {
@@ -139,13 +155,18 @@ extension Gateway {
         return pending
     }
 
-    func loginFailed(_ failure: LoginFailure, context: GatehouseRequestContext, status: HTTPResponse.Status) -> Response {
+    /// Logs `failure` in full and answers with a page naming only its code, the reference and,
+    /// when given, `idpName`, which must come from our configuration. `failure.idp` is what
+    /// the response claimed and may never have been verified, so it goes to the log only.
+    func loginFailed(
+        _ failure: LoginFailure, context: GatehouseRequestContext, status: HTTPResponse.Status, idpName: String? = nil
+    ) -> Response {
         metrics.login(outcome: "failure", code: failure.code)
         context.logger.warning("login", metadata: [
             "login.outcome": "failure", "saml.check": "\(failure.code)", "saml.idp": "\(failure.idp ?? "unknown")",
             "saml.detail": "\(failure.detail)",
         ])
-        let page = MessagePage.loginFailed(failure, idpName: failure.idp, reference: context.id, retryURL: config.routePath("login"))
+        let page = MessagePage.loginFailed(failure, idpName: idpName, reference: context.id, retryURL: config.routePath("login"))
         return html(status, pages.render(page), headers: [.setCookie: cookies.clearPendingLogin()])
     }
 

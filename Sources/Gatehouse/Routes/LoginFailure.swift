@@ -6,9 +6,11 @@ public struct LoginFailure: Error, Sendable, Equatable, CustomStringConvertible 
     public var code: String
     /// Expected vs. received, for the log. Never key material or a whole assertion.
     public var detail: String
-    /// A short sentence for the user saying what happened and what to do.
+    /// A short sentence for the user saying what happened and what to do. A fixed sentence:
+    /// never text taken from the request or the response.
     public var userMessage: String
-    /// The IdP involved, once known.
+    /// The IdP involved, once known, for the log and the metrics. It may be the Issuer of a
+    /// response whose signature was never verified, so it never appears on a page.
     public var idp: String?
 
     /// A failure.
