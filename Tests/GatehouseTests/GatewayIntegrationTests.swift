@@ -124,8 +124,8 @@ import Testing
     @Test func logoutEndsTheSession() async throws {
         try await GatewayHarness.run { harness in
             let session = try await harness.login()
-            let cookie: HTTPFields = [.cookie: "\(harness.config.cookie.name)=\(session)"]
-            let out = try await harness.client.execute(uri: "/saml/logout", method: .get, headers: cookie)
+            let headers: HTTPFields = [.cookie: "\(harness.config.cookie.name)=\(session)", .origin: "http://localhost"]
+            let out = try await harness.client.execute(uri: "/saml/logout", method: .post, headers: headers)
             #expect(out.status == .ok)
             #expect(String(buffer: out.body).contains("You are signed out"))
             #expect(out.headers[values: .setCookie].contains { $0.contains("Max-Age=0") })

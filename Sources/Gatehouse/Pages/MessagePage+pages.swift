@@ -28,6 +28,30 @@ extension MessagePage {
         )
     }
 
+    /// Asks before signing out. Signing out changes state, so it takes a form post: a link or
+    /// an image on another site must not be able to end the session.
+    public static func confirmLogout(logoutURL: String) -> Self {
+        MessagePage(
+            title: "Sign out",
+            heading: "Sign out?",
+            message: "Your session here will end.",
+            action: .init(label: "Sign out", url: logoutURL, method: .post)
+        )
+    }
+
+    /// A sign-out request that did not come from this site's own pages.
+    public static func logoutRefused(logoutURL: String, reference: String) -> Self {
+        MessagePage(
+            title: "Sign-out refused",
+            heading: "Sign-out refused",
+            message: "The sign-out request did not come from this site, so your session was kept.",
+            advice: "To sign out, use the button below.",
+            action: .init(label: "Sign out", url: logoutURL, method: .post),
+            check: "crossOriginLogout",
+            reference: reference
+        )
+    }
+
     /// After logout.
     public static func loggedOut(loginURL: String) -> Self {
         MessagePage(

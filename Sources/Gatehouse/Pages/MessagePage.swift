@@ -1,16 +1,27 @@
 /// The content of one message page: what happened, what to do, and a reference ID.
 public struct MessagePage: Sendable, Equatable {
-    /// A link button.
+    /// A button: a link, or a form that posts to a same-origin URL.
     public struct Action: Sendable, Equatable {
+        /// How the button reaches its target.
+        public enum Method: Sendable, Equatable {
+            /// A plain link.
+            case get
+            /// A form post, for an action that changes state and so must not be a link.
+            case post
+        }
+
         /// Button text.
         public var label: String
-        /// Same-origin link target.
+        /// Same-origin target.
         public var url: String
+        /// Link or form post.
+        public var method: Method
 
         /// A button.
-        public init(label: String, url: String) {
+        public init(label: String, url: String, method: Method = .get) {
             self.label = label
             self.url = url
+            self.method = method
         }
     }
 

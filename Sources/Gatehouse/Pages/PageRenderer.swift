@@ -25,7 +25,7 @@ public struct PageRenderer: Sendable {
         ]
         if let advice = page.advice { values["advice"] = advice }
         if let action = page.action {
-            values["actionURL"] = action.url
+            values[action.method == .post ? "formURL" : "actionURL"] = action.url
             values["actionLabel"] = action.label
         }
         if let check = page.check { values["check"] = check }

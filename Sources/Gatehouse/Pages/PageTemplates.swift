@@ -47,6 +47,7 @@ enum PageTemplates {
         <p>{{message}}</p>
         {{#advice}}<p>{{advice}}</p>{{/advice}}
         {{#actionURL}}<p><a class="button" href="{{actionURL}}">{{actionLabel}}</a></p>{{/actionURL}}
+        {{#formURL}}<form method="post" action="{{formURL}}"><p><button type="submit">{{actionLabel}}</button></p></form>{{/formURL}}
         {{#check}}<p class="muted">Failed check: <code>{{check}}</code>.</p>{{/check}}
         {{#reference}}<p class="muted">Reference: <code>{{reference}}</code>. Quote it if you contact your administrator.</p>{{/reference}}
         {{> foot}}

@@ -16,7 +16,7 @@ public enum GatehouseApplication {
         sp.get("login") { request, context in await gateway.login(request, context: context) }
         sp.post("acs") { request, context in await gateway.assertionConsumer(request, context: context) }
         sp.get("metadata") { request, context in await gateway.metadata(request, context: context) }
-        sp.get("logout") { request, context in await gateway.logout(request, context: context) }
+        sp.get("logout") { request, context in await gateway.confirmLogout(request, context: context) }
         sp.post("logout") { request, context in await gateway.logout(request, context: context) }
         sp.get("auth") { request, context in await gateway.forwardAuth(request, context: context) }
         sp.head("auth") { request, context in await gateway.forwardAuth(request, context: context) }

@@ -5,8 +5,26 @@ import Logging
 import NIOCore
 
 extension Gateway {
-    /// `GET|POST <prefix>/logout`: ends the local session.
+    /// `GET <prefix>/logout`: a page whose button posts to the logout URL. It does not end the
+    /// session: a GET can be triggered by any site (a link, an image), so it changes nothing.
+    public func confirmLogout(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        html(.ok, pages.render(.confirmLogout(logoutURL: config.routePath("logout"))), headers: Self.notFramed)
+    }
+
+    /// `POST <prefix>/logout`: ends the local session, if the request comes from a page of
+    /// this site (see ``RequestOrigin``); any other is refused with 403 and the session kept.
     public func logout(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        let origin = RequestOrigin(request.headers, externalURL: config.externalURL)
+        guard origin == .sameOrigin else {
+            let seen: String
+            switch origin {
+            case .crossOrigin(let header): seen = header
+            case .unknown, .sameOrigin: seen = "neither Origin nor Referer"
+            }
+            context.logger.warning("logout refused", metadata: ["logout.check": "crossOriginLogout", "logout.origin": "\(seen)"])
+            let page = pages.render(.logoutRefused(logoutURL: config.routePath("logout"), reference: context.id))
+            return html(.forbidden, page, headers: Self.notFramed)
+        }
         if let id = request.cookies[config.cookie.name]?.value, SessionID.isWellFormed(id) {
             do {
                 try await store.delete(id)
@@ -17,6 +35,11 @@ extension Gateway {
         context.logger.info("logout")
         return html(.ok, pages.render(.loggedOut(loginURL: config.routePath("login"))), headers: [.setCookie: cookies.clearSession()])
     }
+
+    // The sign-out button must not be clickable through another site's invisible frame.
+    private static let notFramed: HTTPFields = [
+        .contentSecurityPolicy: "frame-ancestors 'none'", HTTPField.Name("X-Frame-Options")!: "DENY",
+    ]
 
     /// `GET <prefix>/whoami`: the current identity as JSON, or 401.
     public func whoami(_ request: Request, context: GatehouseRequestContext) async -> Response {
