@@ -1,5 +1,7 @@
 /// What to do with a request, decided by ``AccessPolicy``.
 public enum AccessDecision: Sendable, Equatable {
+    /// A target that cannot be read one way only: answer 400.
+    case badRequest(PathRefusal)
     /// A public path: forward it without identity headers.
     case allowPublic
     /// A signed-in user who meets the rules: forward with identity headers.

@@ -6,12 +6,18 @@ public struct AccessPolicy: Sendable {
     public var rules: [AccessRule]
     /// Attribute names that hold group memberships.
     public var groupAttributes: [String]
+    /// How request paths are read.
+    public var paths: PathSettings
 
     /// A policy from its parts.
-    public init(publicPaths: [String], rules: [AccessRule], groupAttributes: [String] = AttributeNames.groups) {
+    public init(
+        publicPaths: [String], rules: [AccessRule], groupAttributes: [String] = AttributeNames.groups,
+        paths: PathSettings = PathSettings()
+    ) {
         self.publicPaths = publicPaths
         self.rules = rules
         self.groupAttributes = groupAttributes
+        self.paths = paths
     }
 
     /// The policy a configuration describes.
@@ -19,25 +25,86 @@ public struct AccessPolicy: Sendable {
         self.init(
             publicPaths: config.publicPaths,
             rules: config.accessRules,
-            groupAttributes: config.identityHeaders.groupAttributes
+            groupAttributes: config.identityHeaders.groupAttributes,
+            paths: config.paths
         )
     }
 
-    /// The decision for `request`.
+    /// The decision for `request`, reading its target with ``RequestTarget/parse(_:settings:)``.
     public func decide(_ request: AccessRequest) -> AccessDecision {
-        let path = PathMatcher.canonical(request.target)
+        switch RequestTarget.parse(request.target, settings: paths) {
+        case .success(let target): decide(request, path: target.path)
+        case .failure(let refusal): .badRequest(refusal)
+        }
+    }
+
+    /// The decision for `request` whose target reads as the canonical `path`.
+    ///
+    /// Public paths match `path` exactly. A rule must hold under every reading an upstream
+    /// may give the path: the longest rule matching `path` exactly, and (with
+    /// ``PathSettings/RuleCase/insensitive``) the longest matching its folded form
+    /// (letter case, trailing dots and spaces of segments, as IIS reads them), so that a
+    /// looser rule for `/docs/open` never lets `/docs/OPEN` skip the rule for `/docs`.
+    public func decide(_ request: AccessRequest, path: String) -> AccessDecision {
         if PathMatcher.longestMatch(path, in: publicPaths) != nil { return .allowPublic }
         guard let identity = request.identity else {
             guard request.isBrowserNavigation else { return .unauthenticated }
             return .redirectToLogin(returnPath: ReturnPath.validate(request.target) ?? "/")
         }
-        guard let prefix = PathMatcher.longestMatch(path, in: rules.map(\.prefix)),
-            let rule = rules.last(where: { $0.prefix == prefix })
-        else { return .allow }
-        if let failure = unmetRequirement(rule, identity) {
-            return .forbidden(rulePrefix: rule.prefix, requirement: failure)
+        var applicable: [AccessRule] = []
+        if let rule = longestRule(for: path, fold: false) { applicable.append(rule) }
+        if paths.ruleCase == .insensitive, let rule = longestRule(for: Self.folded(path), fold: true) {
+            applicable.append(rule)
+        }
+        for rule in applicable {
+            if let failure = unmetRequirement(rule, identity) {
+                return .forbidden(rulePrefix: rule.prefix, requirement: failure)
+            }
         }
         return .allow
+    }
+
+    private func longestRule(for path: String, fold: Bool) -> AccessRule? {
+        var best: AccessRule?
+        var bestLength = -1
+        for rule in rules {
+            let prefix = fold ? Self.folded(rule.prefix) : rule.prefix
+            // The last of equal prefixes wins, as it always has.
+            if PathMatcher.matches(path, prefix: prefix), prefix.utf8.count >= bestLength {
+                best = rule
+                bestLength = prefix.utf8.count
+            }
+        }
+        return best
+    }
+
+    /// `path` as a case-insensitive, trailing-dot-and-space-ignoring file system reads it:
+    /// ASCII lower case, each segment without trailing `.` and ` `, empty segments dropped.
+    static func folded(_ path: String) -> String {
+        if isFolded(path) { return path }
+        var segments: [String] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            var bytes = Array(segment.utf8)
+            while let last = bytes.last, last == UInt8(ascii: ".") || last == UInt8(ascii: " ") { bytes.removeLast() }
+            guard !bytes.isEmpty else { continue }
+            for index in bytes.indices where bytes[index] >= UInt8(ascii: "A") && bytes[index] <= UInt8(ascii: "Z") {
+                bytes[index] += 32
+            }
+            segments.append(String(decoding: bytes, as: UTF8.self))
+        }
+        return "/" + segments.joined(separator: "/")
+    }
+
+    private static func isFolded(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { return false }
+            if byte == UInt8(ascii: "/"), previous == UInt8(ascii: "/") || previous == UInt8(ascii: ".") || previous == UInt8(ascii: " ") {
+                return false
+            }
+            previous = byte
+        }
+        return previous != UInt8(ascii: ".") && previous != UInt8(ascii: " ") && (previous != UInt8(ascii: "/") || path.utf8.count == 1)
     }
 
     /// A sentence naming the first requirement of `rule` that `identity` does not meet.

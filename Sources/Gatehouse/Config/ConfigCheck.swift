@@ -40,6 +40,12 @@ public struct ConfigCheck: Sendable {
         } else if config.externalURL.lowercased().hasPrefix("http:"), config.cookie.secure {
             found.append(.init(.error, "external_url uses http but cookie.secure is true, so browsers would drop the session cookie; use https, or set cookie.secure to false for local development only."))
         }
+        if config.listen.headerReadTimeout.seconds < 1 || config.listen.idleTimeout.seconds < 1 {
+            found.append(.init(.error, "listen.header_read_timeout and listen.idle_timeout must be at least 1s."))
+        }
+        if config.listen.maxConnections < 1 {
+            found.append(.init(.error, "listen.max_connections must be at least 1."))
+        }
         if !(0...65_535).contains(config.listen.port) {
             found.append(.init(.error, "listen.port \(config.listen.port) is not a TCP port; use a number from 1 to 65535."))
         }

@@ -6,13 +6,14 @@ public enum ConfigSchema {
     static let top: Set<String> = [
         "listen", "external_url", "route_prefix", "service_provider", "idp_metadata_dir", "idps", "upstreams", "session",
         "cookie", "identity_headers", "access_rules", "public_paths", "clock_skew", "unsolicited_responses",
-        "trusted_proxies", "log",
+        "trusted_proxies", "log", "paths",
     ]
     static let nested: [String: Set<String>] = [
-        "listen": ["address", "port"],
+        "listen": ["address", "port", "header_read_timeout", "idle_timeout", "max_connections"],
+        "paths": ["semicolons", "encoded_slashes", "encoded_percent", "rule_case"],
         "service_provider": ["entity_id", "key", "certificate"],
         "idps[]": ["entity_id", "display_name", "email_domains"],
-        "upstreams[]": ["url", "prefix", "connect_timeout", "read_timeout", "strip_prefix"],
+        "upstreams[]": ["url", "prefix", "connect_timeout", "read_timeout", "strip_prefix", "ca_file"],
         "session": ["store", "path", "idle_timeout", "absolute_timeout", "pending_login_timeout"],
         "cookie": ["name", "secure", "domain"],
         "identity_headers": ["headers", "additional", "max_value_bytes", "group_attributes"],

@@ -2,7 +2,7 @@ extension GatehouseConfig {
     /// The fields a SIGHUP reload applies; everything else needs a restart.
     public static let reloadableFields = [
         "idp_metadata_dir", "idps", "upstreams", "identity_headers", "access_rules", "public_paths", "clock_skew",
-        "unsolicited_responses", "trusted_proxies",
+        "unsolicited_responses", "trusted_proxies", "paths",
     ]
 
     /// This configuration with the reloadable fields taken from `new`, and the names of the
@@ -19,6 +19,7 @@ extension GatehouseConfig {
         merged.clockSkew = new.clockSkew
         merged.unsolicitedResponses = new.unsolicitedResponses
         merged.trustedProxies = new.trustedProxies
+        merged.paths = new.paths
         var needsRestart: [String] = []
         if listen != new.listen { needsRestart.append("listen") }
         if externalURL != new.externalURL { needsRestart.append("external_url") }

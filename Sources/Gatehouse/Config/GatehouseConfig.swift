@@ -32,6 +32,8 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable {
     public var unsolicitedResponses: UnsolicitedPolicy = .reject
     /// CIDRs of proxies whose `X-Forwarded-*` headers are believed.
     public var trustedProxies: [String] = []
+    /// How ambiguous request paths are read (`;`, `%2F`, double escapes, letter case).
+    public var paths = PathSettings()
     /// Path prefix of the SP endpoints (`login`, `acs`, `metadata`, `logout`, `auth`, `whoami`).
     public var routePrefix: String = "/saml"
     /// Log format and level.
@@ -73,7 +75,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable {
         case unsolicitedResponses = "unsolicited_responses"
         case trustedProxies = "trusted_proxies"
         case routePrefix = "route_prefix"
-        case log
+        case log, paths
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,5 +97,6 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable {
         trustedProxies = try c.decodeIfPresent([String].self, forKey: .trustedProxies) ?? []
         routePrefix = try c.decodeIfPresent(String.self, forKey: .routePrefix) ?? routePrefix
         log = try c.decodeIfPresent(LogSettings.self, forKey: .log) ?? log
+        paths = try c.decodeIfPresent(PathSettings.self, forKey: .paths) ?? paths
     }
 }

@@ -1,9 +1,17 @@
-/// Where the gateway accepts connections.
+/// Where the gateway accepts connections, and how long it waits for a client.
 public struct ListenSettings: Sendable, Equatable, Decodable {
     /// The address to bind, e.g. `0.0.0.0` or `127.0.0.1`.
     public var address: String = "127.0.0.1"
     /// The TCP port to bind; 0 picks a free port (tests).
     public var port: Int = 8080
+    /// A request's head must arrive whole within this time of its first byte (of the
+    /// connection's opening, for the first request); else the connection closes.
+    public var headerReadTimeout: ConfigDuration = .init(seconds: 10)
+    /// A kept-alive connection with no request for this long closes, and so does one whose
+    /// client sends nothing of a request body for this long.
+    public var idleTimeout: ConfigDuration = .init(seconds: 60)
+    /// Connections beyond this many are answered 503 and closed at once.
+    public var maxConnections: Int = 10_000
 
     /// Listen on `address`:`port`.
     public init(address: String = "127.0.0.1", port: Int = 8080) {
@@ -11,11 +19,19 @@ public struct ListenSettings: Sendable, Equatable, Decodable {
         self.port = port
     }
 
-    private enum CodingKeys: String, CodingKey { case address, port }
+    private enum CodingKeys: String, CodingKey {
+        case address, port
+        case headerReadTimeout = "header_read_timeout"
+        case idleTimeout = "idle_timeout"
+        case maxConnections = "max_connections"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         address = try container.decodeIfPresent(String.self, forKey: .address) ?? address
         port = try container.decodeIfPresent(Int.self, forKey: .port) ?? port
+        headerReadTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .headerReadTimeout) ?? headerReadTimeout
+        idleTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .idleTimeout) ?? idleTimeout
+        maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
     }
 }

@@ -10,6 +10,8 @@ public struct UpstreamSettings: Sendable, Equatable, Decodable {
     public var readTimeout: ConfigDuration = .init(seconds: 60)
     /// Remove `prefix` from the path before forwarding.
     public var stripPrefix: Bool = false
+    /// For an `https` URL: a PEM file of the certificates to trust instead of the system's.
+    public var caFile: String?
 
     /// An upstream at `url` serving `prefix`.
     public init(url: String, prefix: String = "/") {
@@ -22,6 +24,7 @@ public struct UpstreamSettings: Sendable, Equatable, Decodable {
         case connectTimeout = "connect_timeout"
         case readTimeout = "read_timeout"
         case stripPrefix = "strip_prefix"
+        case caFile = "ca_file"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -31,5 +34,6 @@ public struct UpstreamSettings: Sendable, Equatable, Decodable {
         connectTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .connectTimeout) ?? connectTimeout
         readTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .readTimeout) ?? readTimeout
         stripPrefix = try container.decodeIfPresent(Bool.self, forKey: .stripPrefix) ?? stripPrefix
+        caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
     }
 }

@@ -9,6 +9,7 @@ public struct GatehouseMetrics: Sendable {
     private let upstreamLatency: DurationHistogram
     private let eventLoopForwards: Counter
     private let proxiedByStatus = CounterCache()
+    private let refusedByStatus = CounterCache()
 
     /// Metrics registered in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -45,6 +46,19 @@ public struct GatehouseMetrics: Sendable {
                 descriptor: .init(
                     namespace: "gatehouse", metricName: "proxied_requests", unitName: "total",
                     helpText: "Requests forwarded upstream, by response status."),
+                labels: [("status", String(status))]
+            )
+        }.increment()
+    }
+
+    /// Counts a request the gateway refused instead of forwarding (400, 401, 403, 404,
+    /// login redirects), by status.
+    public func refused(status: Int) {
+        refusedByStatus.counter(status) {
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "gatehouse", metricName: "refused_requests", unitName: "total",
+                    helpText: "Requests refused at the door instead of forwarded, by response status."),
                 labels: [("status", String(status))]
             )
         }.increment()

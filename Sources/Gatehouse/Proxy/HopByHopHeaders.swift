@@ -7,8 +7,13 @@ public enum HopByHopHeaders {
         "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
     ]
 
+    /// Headers a `Connection` token never removes: the message's framing and its target
+    /// (RFC 9110 §7.6.1 lets a sender name any header; a proxy that obeyed for these would
+    /// forward a body without its length).
+    static let neverNamed: Set<String> = ["content-length", "host"]
+
     /// `fields` without hop-by-hop headers: the fixed list, every `Proxy-*` header, and every
-    /// header the `Connection` header names.
+    /// header the `Connection` header names (except ``neverNamed``).
     public static func remove(from fields: HTTPFields) -> HTTPFields {
         strip(fields).fields
     }
@@ -22,7 +27,7 @@ public enum HopByHopHeaders {
             for token in value.split(separator: ",") {
                 let name = token.trimmingCharacters(in: " \t").lowercased()
                 if name == "close" { close = true }
-                named.append(name)
+                if !neverNamed.contains(name) { named.append(name) }
             }
         }
         func isHopByHop(_ field: HTTPField) -> Bool {

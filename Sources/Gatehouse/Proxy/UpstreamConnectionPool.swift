@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOPosix
+import NIOSSL
 
 /// What an upstream connection reports to the exchange using it. Called on the event loop.
 protocol UpstreamConnectionDelegate: AnyObject {
@@ -126,6 +127,9 @@ final class UpstreamConnectionPool: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
+                    if let tls = endpoint.tls {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
+                    }
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(HTTP1ToHTTPClientCodec())
                     try pipeline.addHandler(UpstreamConnectionHandler())

@@ -1,6 +1,7 @@
 import NIOCore
+import NIOSSL
 
-/// A plain-HTTP upstream as the event-loop proxy connects to it.
+/// An upstream as the proxy connects to it.
 struct UpstreamEndpoint: Sendable, Hashable {
     /// The configured URL's scheme and authority as written (`http://127.0.0.1:8081`).
     var origin: String
@@ -13,23 +14,35 @@ struct UpstreamEndpoint: Sendable, Hashable {
     var url: String
     var connectTimeout: TimeAmount
     var readTimeout: TimeAmount
+    /// TLS for an `https` upstream.
+    var tls: UpstreamTLS?
 
-    /// The endpoint of `upstream`, or nil when it is not a plain `http://host[:port][/path]`
-    /// URL (HTTPS upstreams, userinfo): those are served by AsyncHTTPClient.
+    /// The endpoint of `upstream`, or nil when it is not a plain `http(s)://host[:port][/path]`
+    /// URL (userinfo, query or fragment in it), or its TLS settings cannot be loaded.
     init?(_ upstream: UpstreamSettings) {
         let url = upstream.url
-        let scheme = "http://"
-        guard url.count > scheme.count, url.prefix(scheme.count).lowercased() == scheme else { return nil }
-        let rest = url.dropFirst(scheme.count)
+        let secure: Bool
+        if url.lowercased().hasPrefix("http://") {
+            secure = false
+        } else if url.lowercased().hasPrefix("https://") {
+            secure = true
+        } else {
+            return nil
+        }
+        let schemeLength = secure ? 8 : 7
+        guard url.count > schemeLength else { return nil }
+        let rest = url.dropFirst(schemeLength)
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !authority.isEmpty, !authority.contains("@"), rest.dropFirst(authority.count).allSatisfy({ $0 != "?" && $0 != "#" })
         else { return nil }
         var host = Substring(authority)
-        var port = 80
+        var port = secure ? 443 : 80
+        var isIPLiteral = false
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return nil }
             let after = host[host.index(after: close)...]
             host = host[host.index(after: host.startIndex)..<close]
+            isIPLiteral = true
             if !after.isEmpty {
                 guard after.hasPrefix(":"), let number = Int(after.dropFirst()) else { return nil }
                 port = number
@@ -40,12 +53,42 @@ struct UpstreamEndpoint: Sendable, Hashable {
             host = host[..<colon]
         }
         guard !host.isEmpty, (1...65535).contains(port) else { return nil }
-        self.origin = String(url.prefix(scheme.count + authority.count))
+        if !isIPLiteral { isIPLiteral = host.allSatisfy { $0.isNumber || $0 == "." } }
+        if secure {
+            guard let tls = UpstreamTLS(caFile: upstream.caFile, serverHostname: isIPLiteral ? nil : String(host)) else { return nil }
+            self.tls = tls
+        }
+        self.origin = String(url.prefix(schemeLength + authority.count))
         self.authority = String(authority)
         self.host = String(host)
         self.port = port
         self.url = url
         self.connectTimeout = .seconds(Int64(upstream.connectTimeout.seconds))
         self.readTimeout = .seconds(Int64(upstream.readTimeout.seconds))
+    }
+}
+
+/// The TLS client side of an `https` upstream: certificates verified against the system's
+/// trust store, or only against `ca_file` when the upstream names one.
+struct UpstreamTLS: Sendable, Hashable {
+    let context: NIOSSLContext
+    /// The name the certificate must carry (and SNI sends); nil for an IP address, whose
+    /// certificate must then carry that address.
+    let serverHostname: String?
+
+    init?(caFile: String?, serverHostname: String?) {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile {
+            configuration.trustRoots = .file(caFile)
+        }
+        guard let context = try? NIOSSLContext(configuration: configuration) else { return nil }
+        self.context = context
+        self.serverHostname = serverHostname
+    }
+
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.context === rhs.context && lhs.serverHostname == rhs.serverHostname }
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(ObjectIdentifier(context))
+        hasher.combine(serverHostname)
     }
 }

@@ -4,32 +4,51 @@ public struct UpstreamTarget: Sendable, Equatable {
     public var index: Int
     /// The absolute URL for the upstream request.
     public var url: String
+    /// The path and query the upstream is asked for (``url`` without the upstream's origin).
+    public var pathAndQuery: String
 
     /// A target.
-    public init(index: Int, url: String) {
+    public init(index: Int, url: String, pathAndQuery: String = "") {
         self.index = index
         self.url = url
+        self.pathAndQuery = pathAndQuery
     }
 
-    /// The upstream for request target `target` (path and query): longest prefix wins.
-    /// nil when no upstream serves the path.
-    public static func choose(for target: String, upstreams: [UpstreamSettings]) -> UpstreamTarget? {
-        let path = PathMatcher.canonical(target)
-        guard let prefix = PathMatcher.longestMatch(path, in: upstreams.map(\.prefix)),
-            let index = upstreams.firstIndex(where: { $0.prefix == prefix })
-        else { return nil }
+    /// The upstream for `target`: longest prefix wins; nil when no upstream serves the path.
+    /// The upstream is asked for the canonical path (percent-encoded so that decoding it
+    /// once gives back exactly the path that was authorized), less the prefix when the
+    /// upstream strips it, and the query as received.
+    public static func choose(for target: RequestTarget, upstreams: [UpstreamSettings]) -> UpstreamTarget? {
+        var bestIndex: Int?
+        var bestLength = -1
+        for (index, upstream) in upstreams.enumerated()
+        where PathMatcher.matches(target.path, prefix: upstream.prefix) && upstream.prefix.utf8.count > bestLength {
+            bestIndex = index
+            bestLength = upstream.prefix.utf8.count
+        }
+        guard let index = bestIndex else { return nil }
         let upstream = upstreams[index]
-        var forwarded = target.hasPrefix("/") ? target : "/" + target
+        var path = target.path
+        var encoded = target.encodedPath
         if upstream.stripPrefix {
             var base = upstream.prefix
             while base.hasSuffix("/") { base.removeLast() }
-            if !base.isEmpty, forwarded.hasPrefix(base) {
-                forwarded = String(forwarded.dropFirst(base.count))
-                if !forwarded.hasPrefix("/") { forwarded = "/" + forwarded }
+            if !base.isEmpty, path.hasPrefix(base) {
+                path = String(path.dropFirst(base.count))
+                if !path.hasPrefix("/") { path = "/" + path }
+                encoded = RequestTarget.encode(path)
             }
         }
+        let pathAndQuery = encoded + (target.query.map { "?" + $0 } ?? "")
         var url = upstream.url
         while url.hasSuffix("/") { url.removeLast() }
-        return UpstreamTarget(index: index, url: url + forwarded)
+        return UpstreamTarget(index: index, url: url + pathAndQuery, pathAndQuery: pathAndQuery)
+    }
+
+    /// The upstream for the raw request target `target`, read with the default path
+    /// settings; nil when no upstream serves it or the target is refused.
+    public static func choose(for target: String, upstreams: [UpstreamSettings]) -> UpstreamTarget? {
+        guard case .success(let parsed) = RequestTarget.parse(target) else { return nil }
+        return choose(for: parsed, upstreams: upstreams)
     }
 }

@@ -41,7 +41,11 @@ public enum GatehouseApplication {
         // every other request (and every refused handshake) takes the normal HTTP route.
         let serverName = "Gatehouse"
         let proxyRouter = EventLoopProxyRouter(gateway: gateway, ownPrefixes: ownPrefixes, serverName: serverName)
-        let server = GatewayServerChannel.builder(proxyRouter: proxyRouter) { head, peer, logger in
+        let metrics = gateway.metrics
+        let front = GatewayServerChannel.FrontSettings(
+            headerReadTimeout: .seconds(Int64(listen.headerReadTimeout.seconds)), idleTimeout: .seconds(Int64(listen.idleTimeout.seconds)),
+            maxConnections: listen.maxConnections, refused: { metrics.refused(status: $0) })
+        let server = GatewayServerChannel.builder(front: front, proxyRouter: proxyRouter) { head, peer, logger in
             await gateway.webSocketHandshake(head, peer: peer, ownPrefixes: ownPrefixes, logger: logger)
         }
         return Application(

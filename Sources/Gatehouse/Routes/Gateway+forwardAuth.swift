@@ -13,6 +13,8 @@ extension Gateway {
     /// query itself, so its `error_page 401` location redirects there (README, "nginx").
     public func forwardAuth(_ request: Request, context: GatehouseRequestContext) async -> Response {
         let uri = request.headers[HTTPField.Name("X-Forwarded-Uri")!] ?? request.headers[HTTPField.Name("X-Original-URI")!] ?? "/"
+        let live = runtime.current
+        let config = live.config
         let unauthenticated: () -> Response = {
             if let rd = request.uri.queryParameters["rd"] {
                 let returnPath = ReturnPath.validate(String(rd), externalURL: config.externalURL) ?? "/"
@@ -24,17 +26,30 @@ extension Gateway {
                 .unauthorized, Unauthenticated(login: config.routePath("login")),
                 headers: [Self.loginURLHeader: login])
         }
-        guard let session = await currentSession(request, logger: context.logger)?.session else { return unauthenticated() }
-        let decision = policy.decide(AccessRequest(method: "GET", target: uri, accept: nil, identity: session.identity))
-        if case .forbidden(_, let requirement) = decision {
+        let door = DoorRequest(method: "GET", target: uri, accept: nil)
+        var lookup = sessionLookup(request.headers, live: live)
+        var decision = Self.decide(door, session: lookup, live: live, ownPrefixes: [], needsUpstream: false)
+        if case .needsStore(let id) = decision {
+            lookup = await lookUpSession(id, logger: context.logger)
+            decision = Self.decide(door, session: lookup, live: live, ownPrefixes: [], needsUpstream: false)
+        }
+        switch decision {
+        case .forward(let forward):
+            touchIfDue(lookup, live: live, logger: context.logger)
+            var headers = HTTPFields()
+            if let identity = forward.identity {
+                headers.append(contentsOf: Self.identityFields(identity, settings: live.config.identityHeaders))
+            }
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers)
+        case .refuse(.forbidden(_, let requirement, let user)):
+            context.logger.notice("access denied", metadata: ["access.requirement": "\(requirement)", "saml.nameid": "\(user)"])
+            metrics.refused(status: 403)
             return json(.forbidden, ["error": "forbidden", "requirement": requirement])
+        case .refuse(.badRequest(let reason)):
+            return refusal(.badRequest(reason), reference: context.id, live: live, logger: context.logger)
+        case .refuse, .needsStore, .own:
+            return unauthenticated()
         }
-        var headers = HTTPFields()
-        for header in IdentityHeaders.headers(for: session.identity, settings: config.identityHeaders) {
-            guard let name = HTTPField.Name(header.name) else { continue }
-            headers.append(HTTPField(name: name, value: header.value))
-        }
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers)
     }
 }

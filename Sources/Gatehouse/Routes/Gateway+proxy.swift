@@ -5,78 +5,42 @@ import Logging
 import NIOCore
 
 extension Gateway {
-    /// What ``authorize(_:live:logger:)`` concluded for a proxied request.
+    /// What ``authorize(_:live:logger:reference:)`` concluded for a proxied request.
     enum Authorization {
-        /// Forward, with these identity headers (`nil` on a public path).
-        case allow(SessionIdentity?)
-        /// Answer with this response instead (login redirect, 401, 403).
+        /// Forward as the door decided.
+        case allow(DoorForward)
+        /// Answer with this response instead (400, login redirect, 401, 403, 404).
         case refuse(Response)
+        /// A path the gateway serves itself.
+        case own
     }
 
-    /// The session and access-rule checks every proxied request and WebSocket handshake
-    /// passes: public paths go through without identity, an unauthenticated browser
-    /// navigation is sent to login, any other unauthenticated request gets 401, and a
-    /// signed-in user who fails an access rule gets the 403 page naming the requirement.
-    func authorize(_ request: Request, live: GatewayRuntime, logger: Logger, reference: String = "") async -> Authorization {
-        let current = await currentSession(request, logger: logger)
-        let decision = live.policy.decide(
-            AccessRequest(
-                method: request.method.rawValue, target: request.uri.description,
-                accept: Self.isWebSocketHandshake(request.headers) ? nil : request.headers[.accept],
-                identity: current?.session.identity))
+    /// The door's decision (``decide(_:session:live:ownPrefixes:needsUpstream:)``) for a
+    /// request handled by a task: the session is asked of the store when memory does not
+    /// have it, and a refusal is rendered by ``refusal(_:reference:live:logger:)``.
+    func authorize(
+        _ request: Request, live: GatewayRuntime, logger: Logger, reference: String = "", ownPrefixes: [String] = []
+    ) async -> Authorization {
+        let door = DoorRequest(
+            method: request.method.rawValue, target: request.uri.description,
+            accept: Self.isWebSocketHandshake(request.headers) ? nil : request.headers[.accept])
+        var lookup = sessionLookup(request.headers, live: live)
+        var decision = Self.decide(door, session: lookup, live: live, ownPrefixes: ownPrefixes)
+        if case .needsStore(let id) = decision {
+            lookup = await lookUpSession(id, logger: logger)
+            decision = Self.decide(door, session: lookup, live: live, ownPrefixes: ownPrefixes)
+        }
         switch decision {
-        case .allowPublic:
-            return .allow(nil)
-        case .allow:
-            return .allow(current?.session.identity)
-        case .redirectToLogin(let returnPath):
-            return .refuse(redirect(loginURL(returnPath: returnPath)))
-        case .unauthenticated:
-            return .refuse(
-                json(.unauthorized, Unauthenticated(login: config.routePath("login")), headers: [.wwwAuthenticate: "SAML"]))
-        case .forbidden(let prefix, let requirement):
-            logger.notice(
-                "access denied",
-                metadata: [
-                    "access.rule": "\(prefix)", "access.requirement": "\(requirement)",
-                    "saml.nameid": "\(current?.session.identity.nameID ?? "")",
-                ])
-            let page = MessagePage.accessDenied(
-                requirement: requirement, user: current?.session.identity.nameID ?? "unknown", reference: reference)
-            return .refuse(html(.forbidden, pages.render(page)))
-        }
-    }
-
-    /// Every path that is not the gateway's own: authenticate, authorise, forward.
-    public func proxyRequest(_ request: Request, context: GatehouseRequestContext) async -> Response {
-        let target = request.uri.description
-        // One snapshot for the whole request, so a reload cannot mix old and new settings.
-        let live = runtime.current
-        let identity: SessionIdentity?
-        switch await authorize(request, live: live, logger: context.logger, reference: context.id) {
-        case .allow(let allowed): identity = allowed
-        case .refuse(let response): return response
-        }
-        if Self.isWebSocketHandshake(request.headers) {
-            // An allowed handshake arriving on a connection that already served HTTP: the
-            // upgrade only happens on a connection's first request, so send the client to
-            // the same address on a new connection (as Hummingbird's own upgrade channel does).
-            return Response(status: .temporaryRedirect, headers: [.location: target, .connection: "close"])
-        }
-        guard let upstream = UpstreamTarget.choose(for: target, upstreams: live.config.upstreams) else {
-            return notFound()
-        }
-        let headers = upstreamHeaders(request.head, identity: identity, peer: context.peerAddress, live: live)
-        let started = ContinuousClock.now
-        do {
-            let response = try await live.proxy.forward(request, to: upstream, headers: headers, logger: context.logger)
-            metrics.upstreamLatency(ContinuousClock.now - started)
-            metrics.proxied(status: response.status.code)
-            return response
-        } catch {
-            metrics.proxied(status: error.status)
-            context.logger.error("upstream failed", metadata: ["upstream.error": "\(error)"])
-            return html(.init(code: error.status), pages.render(.upstreamFailed(error, reference: context.id)))
+        case .forward(let forward):
+            touchIfDue(lookup, live: live, logger: logger)
+            return .allow(forward)
+        case .refuse(let refusal):
+            return .refuse(self.refusal(refusal, reference: reference, live: live, logger: logger))
+        case .own:
+            return .own
+        case .needsStore:
+            // Not reached: the session was just asked of the store.
+            return .refuse(self.refusal(.unauthenticated, reference: reference, live: live, logger: logger))
         }
     }
 
@@ -97,6 +61,7 @@ extension Gateway {
         fields = HopByHopHeaders.remove(from: fields)
         fields = withoutOwnCookies(fields, cookie: config.cookie)
         fields = live.forwarded.apply(to: fields, clientAddress: peer, host: request.authority, scheme: "http")
+        fields = Self.framed(fields, like: request.headerFields)
         if let identity {
             let make = { Self.identityFields(identity, settings: config.identityHeaders) }
             if let sessionKey {
@@ -106,6 +71,22 @@ extension Gateway {
             }
         }
         return fields
+    }
+
+    /// `fields` framed exactly as the parsed request was: `Transfer-Encoding: chunked` when
+    /// it was chunked, else its one `Content-Length`, else neither. Framing never comes from
+    /// whatever headers are left after hop-by-hop removal (``RequestHeadCheck`` has made sure
+    /// the request's own framing can be read only one way).
+    static func framed(_ fields: HTTPFields, like request: HTTPFields) -> HTTPFields {
+        var result = fields
+        result[.contentLength] = nil
+        result[.transferEncoding] = nil
+        if isChunked(request) {
+            result[.transferEncoding] = "chunked"
+        } else if let length = request[.contentLength] {
+            result[.contentLength] = length
+        }
+        return result
     }
 
     static func identityFields(_ identity: SessionIdentity, settings: HeaderSettings) -> [HTTPField] {

@@ -14,8 +14,18 @@ extension Gateway {
     public func webSocketHandshake(_ head: HTTPRequest, peer: String?, ownPrefixes: [String] = [], logger: Logger) async
         -> WebSocketHandshakeAnswer
     {
-        let path = PathMatcher.canonical(head.path ?? "/")
-        guard !isGatewayPath(path), !ownPrefixes.contains(where: { PathMatcher.matches(path, prefix: $0) }) else {
+        let request = Request(head: head, body: .init(buffer: ByteBuffer()))
+        let live = runtime.current
+        // The handshake never reaches the router, so it gets its own reference ID, shown on
+        // a refusal page and logged like any request's.
+        let reference = RequestID().description
+        var logger = logger
+        logger[metadataKey: "hb.request.id"] = .string(reference)
+        let forward: DoorForward
+        switch await authorize(request, live: live, logger: logger, reference: reference, ownPrefixes: ownPrefixes) {
+        case .allow(let allowed): forward = allowed
+        case .refuse(let response): return .refuse(response)
+        case .own:
             return .refuse(
                 html(
                     .badRequest,
@@ -24,25 +34,12 @@ extension Gateway {
                             title: "Not a WebSocket address", heading: "Not a WebSocket address",
                             message: "Gatehouse's own pages do not accept WebSocket connections."))))
         }
-        let request = Request(head: head, body: .init(buffer: ByteBuffer()))
-        let live = runtime.current
-        // The handshake never reaches the router, so it gets its own reference ID, shown on
-        // a refusal page and logged like any request's.
-        let reference = RequestID().description
-        var logger = logger
-        logger[metadataKey: "hb.request.id"] = .string(reference)
-        let identity: SessionIdentity?
-        switch await authorize(request, live: live, logger: logger, reference: reference) {
-        case .allow(let allowed): identity = allowed
-        case .refuse(let response): return .refuse(response)
-        }
-        guard let upstream = UpstreamTarget.choose(for: request.uri.description, upstreams: live.config.upstreams) else {
-            return .refuse(notFound())
-        }
+        guard let upstream = forward.upstream else { return .refuse(notFound()) }
         metrics.proxied(status: 101)
         return .relay(
             WebSocketRelay(
-                upstreamURL: upstream.url, headers: upstreamHeaders(request.head, identity: identity, peer: peer, live: live)))
+                upstreamURL: upstream.url,
+                headers: upstreamHeaders(request.head, identity: forward.identity, peer: peer, live: live, sessionKey: forward.sessionKey)))
     }
 
     /// True for a WebSocket handshake (`Upgrade: websocket`), which must never be

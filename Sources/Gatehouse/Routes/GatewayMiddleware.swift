@@ -1,8 +1,10 @@
 public import Hummingbird
 
-/// Sends every request outside the gateway's own paths to ``Gateway/proxyRequest(_:context:)``.
+/// Lets only the gateway's own paths reach the router.
 ///
-/// It runs before routing, so unmatched paths of any method reach the upstream.
+/// Every other request is decided and forwarded by ``EventLoopProxyHandler`` before it gets
+/// here; one that arrives anyway (a connection without that handler) is refused, never
+/// forwarded by a second path.
 public struct GatewayMiddleware: RouterMiddleware {
     /// The context type.
     public typealias Context = GatehouseRequestContext
@@ -21,10 +23,17 @@ public struct GatewayMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let path = PathMatcher.canonical(request.uri.path)
-        guard !gateway.isGatewayPath(path), !ownPrefixes.contains(where: { PathMatcher.matches(path, prefix: $0) }) else {
+        // A target the door refuses goes to the proxy route, which answers the refusal.
+        if case .success(let target) = RequestTarget.parse(request.uri.description, settings: gateway.config.paths),
+            gateway.isGatewayPath(target.path) || ownPrefixes.contains(where: { PathMatcher.matches(target.path, prefix: $0) })
+        {
             return try await next(request, context)
         }
-        return await gateway.proxyRequest(request, context: context)
+        let live = gateway.runtime.current
+        let target = request.uri.description
+        if case .failure(let refusal) = RequestTarget.parse(target, settings: live.config.paths) {
+            return gateway.refusal(.badRequest(refusal), reference: context.id, live: live, logger: context.logger)
+        }
+        return gateway.refusal(.notFound, reference: context.id, live: live, logger: context.logger)
     }
 }

@@ -14,19 +14,20 @@ struct EventLoopProxyRouter: Sendable {
     let serverName: String?
 }
 
-/// Forwards plain proxied requests to the upstream on the client connection's event loop,
-/// and hands every other request on to Hummingbird's responder.
+/// The one forwarding path: every request outside the gateway's own pages passes the door
+/// (``Gateway/decide(_:session:live:ownPrefixes:needsUpstream:)``) here and is forwarded
+/// on the client connection's event loop, refused, or handed to Hummingbird's responder
+/// (the gateway's own pages, and upstreams the pool cannot reach).
 ///
-/// For each request head, ``Gateway/eventLoopRoute(_:peer:ownPrefixes:)`` decides without
-/// waiting whether the request is a plain forward (session in memory, access rules met,
-/// HTTP upstream). If so, a ``ProxyExchange`` relays it over a pooled keep-alive connection
-/// on the same event loop: no task, no thread hop, no HTTP client. Otherwise the request
-/// travels on to the responder exactly as before, which answers logins, refusals, 404s,
-/// the gateway's own pages and the requests whose session must come from the database.
+/// A forwarded request is relayed by a ``ProxyExchange`` over a pooled keep-alive
+/// connection on the same event loop: no task, no thread hop, no HTTP client. A session that
+/// only the store knows is looked up first (reads from the client are held meanwhile), then
+/// the door decides again with the answer. A refusal is rendered by
+/// ``Gateway/refusalResponse(_:reference:live:logger:)`` and written here.
 ///
-/// Responses leave in request order: while the responder still owes a response, every new
-/// request goes to it too; while an exchange runs, requests that arrive meanwhile
-/// (pipelining) wait here and no more client bytes are read.
+/// Responses leave in request order: while a request is being answered (by an exchange,
+/// a session lookup or the responder), requests that arrive meanwhile (pipelining) wait here
+/// and no more client bytes are read.
 final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -35,7 +36,7 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Where the parts of the request being read go.
     private enum Destination {
-        case responder, exchange, queue, discard
+        case responder, exchange, queue, discard, lookup
     }
 
     private let router: EventLoopProxyRouter
@@ -44,8 +45,12 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Requests handed to the responder whose response has not ended yet.
     private var responderRequests = 0
     private var exchange: ProxyExchange?
+    /// The request whose session the store is being asked for, and its parts meanwhile.
+    private var lookupHead: HTTPRequest?
+    private var lookupParts: [HTTPRequestPart] = []
     private var queued = CircularBuffer<HTTPRequestPart>()
     private var readPending = false
+    private var closing = false
     private var context: ChannelHandlerContext?
     private var peer: String?
 
@@ -69,29 +74,127 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
         route(unwrapInboundIn(data), context: context, draining: false)
     }
 
+    private var isBusy: Bool {
+        exchange != nil || lookupHead != nil || responderRequests > 0
+    }
+
     private func route(_ part: HTTPRequestPart, context: ChannelHandlerContext, draining: Bool) {
+        guard !closing else { return }
         if case .head(let head) = part {
-            if exchange != nil || (!draining && !queued.isEmpty) {
+            if isBusy || (!draining && !queued.isEmpty) {
                 destination = .queue
-            } else if responderRequests == 0,
-                let route = router.gateway.eventLoopRoute(head, peer: peer, ownPrefixes: router.ownPrefixes)
-            {
-                destination = .exchange
-                let exchange = ProxyExchange(route: route, owner: self, context: context, router: router, logger: logger)
-                self.exchange = exchange
-                exchange.start()
-                return
             } else {
-                destination = .responder
-                responderRequests += 1
+                let gateway = router.gateway
+                let live = gateway.runtime.current
+                let lookup = gateway.sessionLookup(head.headerFields, live: live)
+                let decision = Gateway.decide(Self.door(head), session: lookup, live: live, ownPrefixes: router.ownPrefixes)
+                act(on: decision, head: head, lookup: lookup, live: live, context: context)
+                if destination != .responder { return }
             }
         }
         switch destination {
         case .responder: context.fireChannelRead(wrapInboundOut(part))
         case .exchange: exchange?.requestPart(part)
         case .queue: queued.append(part)
+        case .lookup: lookupParts.append(part)
         case .discard: break
         }
+    }
+
+    static func door(_ head: HTTPRequest) -> DoorRequest {
+        let handshake = Gateway.isWebSocketHandshake(head.headerFields)
+        return DoorRequest(
+            method: head.method.rawValue, target: head.path ?? "", accept: handshake ? nil : head.headerFields[.accept])
+    }
+
+    /// Carries out the door's decision for `head`; sets ``destination`` for its other parts.
+    private func act(on decision: DoorDecision, head: HTTPRequest, lookup: SessionLookup, live: GatewayRuntime, context: ChannelHandlerContext) {
+        let gateway = router.gateway
+        switch decision {
+        case .own:
+            destination = .responder
+            responderRequests += 1
+        case .needsStore(let id):
+            destination = .lookup
+            lookupHead = head
+            let logger = self.logger
+            context.eventLoop.makeFutureWithTask { await gateway.lookUpSession(id, logger: logger) }
+                .assumeIsolated().whenSuccess { result in self.lookupFinished(result, live: live) }
+        case .refuse(let refusal):
+            let reference = RequestID().description
+            var logger = self.logger
+            logger[metadataKey: "hb.request.id"] = .string(reference)
+            let (response, body) = gateway.refusalResponse(refusal, reference: reference, live: live, logger: logger)
+            answer(response, body: body, to: head, context: context, close: false)
+        case .forward(let forward):
+            if Gateway.isWebSocketHandshake(head.headerFields) {
+                // An allowed handshake arriving on a connection that already served HTTP: the
+                // upgrade only happens on a connection's first request, so send the client to
+                // the same address on a new connection (as Hummingbird's own upgrade channel does).
+                let response = HTTPResponse(status: .temporaryRedirect, headerFields: [.location: head.path ?? "/", .contentLength: "0"])
+                answer(response, body: ByteBuffer(), to: head, context: context, close: true)
+                return
+            }
+            guard let route = gateway.eventLoopRoute(head, forward: forward, peer: peer, live: live) else {
+                // An upstream URL the configuration check refuses; never forwarded another way.
+                let failure = ProxyFailure.unreachable(upstream: forward.upstream?.url ?? "", reason: "the upstream URL is not http(s)://host[:port][/path]")
+                let (response, body) = gateway.upstreamFailureResponse(failure, reference: RequestID().description)
+                answer(response, body: body, to: head, context: context, close: false)
+                return
+            }
+            gateway.touchIfDue(lookup, live: live, logger: logger)
+            destination = .exchange
+            let exchange = ProxyExchange(route: route, owner: self, context: context, router: router, logger: logger)
+            self.exchange = exchange
+            exchange.start()
+        }
+    }
+
+    /// The store answered for the session of the request waiting in ``lookupHead``.
+    private func lookupFinished(_ lookup: SessionLookup, live: GatewayRuntime) {
+        guard let head = lookupHead, let context, !closing else { return }
+        lookupHead = nil
+        let parts = lookupParts
+        lookupParts = []
+        let decision = Gateway.decide(Self.door(head), session: lookup, live: live, ownPrefixes: router.ownPrefixes)
+        act(on: decision, head: head, lookup: lookup, live: live, context: context)
+        var forwarded = false
+        if destination == .responder {
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            forwarded = true
+        }
+        for part in parts {
+            route(part, context: context, draining: true)
+            if destination == .responder { forwarded = true }
+        }
+        if forwarded { context.fireChannelReadComplete() }
+        drain(context: context)
+    }
+
+    /// Writes a response the door decided on. A request with a body (or that asked for it)
+    /// closes the connection after the answer instead of reading a body nobody wants.
+    private func answer(_ response: HTTPResponse, body: ByteBuffer, to request: HTTPRequest, context: ChannelHandlerContext, close: Bool) {
+        let close = close || Self.hasBody(request) || HopByHopHeaders.connectionLists("close", in: request.headerFields)
+        var head = response
+        if close { head.headerFields[.connection] = "close" }
+        if let server = router.serverName { head.headerFields[.server] = server }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if request.method != .head, body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(body)), promise: nil)
+        }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        destination = .discard
+        if close {
+            closing = true
+            queued.removeAll()
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    static func hasBody(_ request: HTTPRequest) -> Bool {
+        if Gateway.isChunked(request.headerFields) { return true }
+        return request.headerFields[.contentLength].map { $0 != "0" } ?? false
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -102,6 +205,12 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data), responderRequests > 0 {
             responderRequests -= 1
+            if responderRequests == 0, !queued.isEmpty {
+                // Route what waited once this write is done, not from inside it.
+                context.eventLoop.assumeIsolated().execute { [self] in
+                    if let context = self.context { drain(context: context) }
+                }
+            }
         }
         context.write(data, promise: promise)
     }
@@ -114,11 +223,11 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.read()
     }
 
-    /// Reading stops while requests wait in the queue and while the exchange cannot pass
-    /// request bytes on; otherwise it goes on, so a connection is not re-registered with the
-    /// selector for every request.
+    /// Reading stops while requests wait in the queue, while a session lookup runs, and while
+    /// the exchange cannot pass request bytes on; otherwise it goes on, so a connection is
+    /// not re-registered with the selector for every request.
     private var holdsReads: Bool {
-        !queued.isEmpty || (exchange?.holdsClientReads ?? false)
+        !queued.isEmpty || lookupHead != nil || (exchange?.holdsClientReads ?? false)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -129,6 +238,7 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelInactive(context: ChannelHandlerContext) {
         exchange?.clientClosed()
         exchange = nil
+        lookupHead = nil
         context.fireChannelInactive()
     }
 
@@ -147,13 +257,19 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
         exchange = nil
         if close {
             destination = .discard
+            closing = true
             queued.removeAll()
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
             return
         }
+        drain(context: context)
+    }
+
+    /// Routes the requests that waited, until one of them keeps the connection busy.
+    private func drain(context: ChannelHandlerContext) {
         var forwarded = false
         while let part = queued.first {
-            if case .head = part, exchange != nil { break }
+            if case .head = part, isBusy { break }
             queued.removeFirst()
             route(part, context: context, draining: true)
             if destination == .responder { forwarded = true }
@@ -245,11 +361,13 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         case .body: sawRequestBody = true
         case .end: requestComplete = true
         }
+        // Trailers are headers too, and nothing strips them: they never go upstream.
+        let forwarded: HTTPRequestPart = requestComplete ? .end(nil) : part
         guard let upstream else {
-            pending.append(part)
+            pending.append(forwarded)
             return
         }
-        upstream.send(part)
+        upstream.send(forwarded)
         if requestComplete {
             upstream.flush()
             // From here on the wait is for the response.

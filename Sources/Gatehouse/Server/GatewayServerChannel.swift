@@ -50,18 +50,35 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
     /// Plain proxied requests are forwarded on the event loop when set (see ``EventLoopProxyHandler``).
     let proxyRouter: EventLoopProxyRouter?
     let decide: Decide
+    let front: FrontSettings
+    let connections: ConnectionLimit
+
+    /// The client-facing limits every connection gets.
+    struct FrontSettings: Sendable {
+        var headerReadTimeout: TimeAmount = .seconds(10)
+        var idleTimeout: TimeAmount = .seconds(60)
+        var maxConnections = 10_000
+        /// Counts each answer the front gives by itself, by status.
+        var refused: @Sendable (Int) -> Void = { _ in }
+    }
 
     /// A server builder for ``Hummingbird/Application``.
     static func builder(
-        configuration: HTTP1Channel.Configuration = .init(), proxyRouter: EventLoopProxyRouter? = nil, decide: @escaping Decide
+        configuration: HTTP1Channel.Configuration = .init(), front: FrontSettings = FrontSettings(),
+        proxyRouter: EventLoopProxyRouter? = nil, decide: @escaping Decide
     ) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
-            GatewayServerChannel(responder: responder, configuration: configuration, proxyRouter: proxyRouter, decide: decide)
+        let connections = ConnectionLimit(maximum: front.maxConnections)
+        return HTTPServerBuilder { responder in
+            GatewayServerChannel(
+                responder: responder, configuration: configuration, proxyRouter: proxyRouter, decide: decide, front: front,
+                connections: connections)
         }
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
+        _ = connections.admit(channel)
+        let front = self.front
+        return channel.eventLoop.makeCompletedFuture {
             // The answer to this connection's handshake, from shouldUpgrade to whichever
             // of the two completion handlers NIO runs next.
             let answered = NIOLockedValueBox<WebSocketHandshakeAnswer?>(nil)
@@ -86,6 +103,11 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                 },
                 upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
+                        // The front reads HTTP parts; the upgraded connection carries frames.
+                        let handlers = channel.pipeline.syncOperations
+                        if let frontContext = try? handlers.context(handlerType: HTTPFrontHandler.self) {
+                            handlers.removeHandler(context: frontContext, promise: nil)
+                        }
                         guard case .relay(let relay) = answered.withLockedValue({ $0 }) else {
                             throw ChannelError.inappropriateOperationForState
                         }
@@ -125,7 +147,14 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
             pipeline.decoderConfiguration.maxHeaderFieldSize = http1.httpDecoder.maxHeaderFieldSize
             pipeline.decoderConfiguration.maxHeaderListSize = http1.httpDecoder.maxHeaderListSize
             pipeline.decoderConfiguration.maxHeaderFieldCount = http1.httpDecoder.maxHeaderFieldCount
-            let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            let handlers = channel.pipeline.syncOperations
+            let negotiated = try handlers.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            let decoder = try handlers.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try handlers.addHandler(
+                HTTPFrontHandler(
+                    headerReadTimeout: front.headerReadTimeout, idleTimeout: front.idleTimeout, now: channel.eventLoop.now,
+                    logger: logger, refused: front.refused),
+                position: .after(decoder))
             return Value(negotiated: negotiated, channel: channel)
         }
     }

@@ -1,0 +1,104 @@
+import NIOHTTP1
+
+/// The checks every request head passes as soon as it is parsed, before anything reads it
+/// (RFC 9112). A refused head is answered with its status and the connection closes: a
+/// message whose framing or target could be read two ways must not travel on.
+enum RequestHeadCheck {
+    /// Why a head is refused.
+    struct Refusal: Equatable, Sendable {
+        /// The status answered.
+        var status: HTTPResponseStatus
+        /// One sentence for the client and the log.
+        var reason: String
+    }
+
+    /// The refusal for `head`, or nil when it may go on.
+    static func refusal(_ head: HTTPRequestHead) -> Refusal? {
+        guard head.version.major == 1, head.version.minor <= 1 else {
+            return Refusal(status: .httpVersionNotSupported, reason: "Only HTTP/1.0 and HTTP/1.1 are served.")
+        }
+        switch head.method {
+        case .CONNECT, .TRACE:
+            return Refusal(status: .methodNotAllowed, reason: "\(head.method.rawValue) is not served.")
+        default:
+            break
+        }
+        guard head.uri.utf8.first == UInt8(ascii: "/") else {
+            return Refusal(status: .badRequest, reason: "The request target must be a path that starts with /.")
+        }
+        if let refusal = hostRefusal(head) { return refusal }
+        return framingRefusal(head)
+    }
+
+    /// Exactly one `Host` in HTTP/1.1 (at most one in 1.0), with a value that is a host and
+    /// optional port (RFC 9112 §3.2).
+    private static func hostRefusal(_ head: HTTPRequestHead) -> Refusal? {
+        let hosts = head.headers["host"]
+        let required = head.version.minor >= 1
+        guard hosts.count == 1 || (!required && hosts.isEmpty) else {
+            return Refusal(status: .badRequest, reason: "The request must carry exactly one Host header.")
+        }
+        if let host = hosts.first, !isHostValue(host) {
+            return Refusal(status: .badRequest, reason: "The Host header is not a host name and port.")
+        }
+        return nil
+    }
+
+    private static func isHostValue(_ value: String) -> Bool {
+        guard !value.isEmpty else { return false }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// One way to read where the body ends: at most one `Content-Length` (digits only),
+    /// `Transfer-Encoding` exactly `chunked` and only in HTTP/1.1, never both.
+    private static func framingRefusal(_ head: HTTPRequestHead) -> Refusal? {
+        let lengths = head.headers["content-length"]
+        let codings = head.headers["transfer-encoding"]
+        if lengths.count > 1 {
+            return Refusal(status: .badRequest, reason: "The request carries more than one Content-Length.")
+        }
+        if let length = lengths.first {
+            let digits = length.utf8
+            guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            else {
+                return Refusal(status: .badRequest, reason: "The Content-Length is not a number.")
+            }
+        }
+        guard !codings.isEmpty else { return expectRefusal(head) }
+        guard lengths.isEmpty else {
+            return Refusal(status: .badRequest, reason: "The request carries both Content-Length and Transfer-Encoding.")
+        }
+        guard head.version.minor >= 1 else {
+            return Refusal(status: .badRequest, reason: "Transfer-Encoding is not allowed in HTTP/1.0.")
+        }
+        let tokens = codings.flatMap { $0.split(separator: ",") }.map { token in
+            String(token.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()).lowercased()
+        }
+        guard tokens == ["chunked"] else {
+            if tokens.last == "chunked", !tokens.dropLast().contains("chunked") {
+                return Refusal(status: .notImplemented, reason: "Only the chunked transfer coding is served.")
+            }
+            return Refusal(status: .badRequest, reason: "The Transfer-Encoding must be chunked, once.")
+        }
+        return expectRefusal(head)
+    }
+
+    private static func expectRefusal(_ head: HTTPRequestHead) -> Refusal? {
+        let expectations = head.headers["expect"]
+        guard !expectations.isEmpty else { return nil }
+        guard expectations.count == 1, expectations[0].lowercased() == "100-continue" else {
+            return Refusal(status: .expectationFailed, reason: "Only Expect: 100-continue is understood.")
+        }
+        return nil
+    }
+}
