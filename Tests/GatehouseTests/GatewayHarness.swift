@@ -31,7 +31,7 @@ struct GatewayHarness {
             let gateway = Gateway(
                 config: config, store: store ?? MemorySessionStore(), loginService: loginService)
             var logger = Logger(label: "gatehouse-test")
-            logger.logLevel = .critical
+            logger.logLevel = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_LOG"] == nil ? .critical : .trace
             let app = GatehouseApplication.make(gateway: gateway, logger: logger)
             do {
                 try await app.test(.live) { client in try await body(GatewayHarness(client: client, gateway: gateway)) }

@@ -40,8 +40,8 @@ import Testing
             UpstreamSettings(url: "http://app:1", prefix: "/"),
             { var api = UpstreamSettings(url: "http://api:2/base/", prefix: "/api"); api.stripPrefix = true; return api }(),
         ]
-        #expect(UpstreamTarget.choose(for: "/x?y=1", upstreams: upstreams) == UpstreamTarget(index: 0, url: "http://app:1/x?y=1"))
-        #expect(UpstreamTarget.choose(for: "/api/v1?q", upstreams: upstreams) == UpstreamTarget(index: 1, url: "http://api:2/base/v1?q"))
+        #expect(UpstreamTarget.choose(for: "/x?y=1", upstreams: upstreams) == UpstreamTarget(index: 0, url: "http://app:1/x?y=1", pathAndQuery: "/x?y=1"))
+        #expect(UpstreamTarget.choose(for: "/api/v1?q", upstreams: upstreams) == UpstreamTarget(index: 1, url: "http://api:2/base/v1?q", pathAndQuery: "/v1?q"))
         #expect(UpstreamTarget.choose(for: "/apix", upstreams: upstreams)?.index == 0)
     }
 

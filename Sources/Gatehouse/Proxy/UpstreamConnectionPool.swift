@@ -95,10 +95,10 @@ struct UpstreamConnection: Sendable {
 /// An exchange turns a connection's reading off while its client is not taking bytes, which
 /// is what keeps memory flat for any response size.
 final class UpstreamConnectionPool: Sendable {
+    /// Connections are shared only by the same endpoint (address, TLS settings) on one loop.
     private struct Key: Hashable {
         let loop: ObjectIdentifier
-        let host: String
-        let port: Int
+        let endpoint: UpstreamEndpoint
     }
 
     /// Idle connections kept per event loop and upstream; more are closed when released.
@@ -112,7 +112,7 @@ final class UpstreamConnectionPool: Sendable {
 
     /// An idle connection to `endpoint` on `loop` (reused: true), or a new one.
     func acquire(_ endpoint: UpstreamEndpoint, on loop: any EventLoop) -> EventLoopFuture<(UpstreamConnection, reused: Bool)> {
-        let key = Key(loop: ObjectIdentifier(loop), host: endpoint.host, port: endpoint.port)
+        let key = Key(loop: ObjectIdentifier(loop), endpoint: endpoint)
         while let connection = idle.withLockedValue({ $0[key]?.popLast() }) {
             if connection.channel.isActive { return loop.makeSucceededFuture((connection, reused: true)) }
         }
@@ -138,7 +138,7 @@ final class UpstreamConnectionPool: Sendable {
             .connect(host: endpoint.host, port: endpoint.port)
             .flatMapThrowing { [idle] channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
-                let key = Key(loop: ObjectIdentifier(channel.eventLoop), host: endpoint.host, port: endpoint.port)
+                let key = Key(loop: ObjectIdentifier(channel.eventLoop), endpoint: endpoint)
                 channel.closeFuture.whenComplete { _ in
                     idle.withLockedValue { idle in idle[key]?.removeAll { $0.channel === channel } }
                 }
@@ -156,7 +156,7 @@ final class UpstreamConnectionPool: Sendable {
             channel.close(promise: nil)
             return
         }
-        let key = Key(loop: ObjectIdentifier(channel.eventLoop), host: endpoint.host, port: endpoint.port)
+        let key = Key(loop: ObjectIdentifier(channel.eventLoop), endpoint: endpoint)
         let kept = idle.withLockedValue { idle -> Bool in
             var list = idle[key] ?? []
             guard list.count < maxIdlePerKey else { return false }

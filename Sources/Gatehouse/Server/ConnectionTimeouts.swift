@@ -13,9 +13,9 @@ struct ConnectionTimeouts {
     let headerRead: TimeAmount
     let idle: TimeAmount
     /// Requests whose head arrived and whose response has not ended.
-    private var inFlight = 0
+    private(set) var inFlight = 0
     /// The newest request's body is still arriving.
-    private var requestOpen = false
+    private(set) var requestOpen = false
     /// When the connection last had nothing to do (opened, or its last response ended).
     private var idleSince: NIODeadline
     /// When bytes of a request head not yet complete were first seen.

@@ -23,8 +23,13 @@ final class HTTPFrontHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var responseOpen = false
-    /// A refusal was sent: everything else the client sends is dropped until the close.
+    /// A refusal is due: everything else the client sends is dropped until the close.
     private var closing = false
+    /// A refusal waiting for the responses to earlier (pipelined) requests to end, so that
+    /// answers leave in request order.
+    private var pendingRefusal: (status: HTTPResponseStatus, reason: String)?
+    /// The last request asked for the connection to close after it: nothing after it is read.
+    private var lastRequestCloses = false
 
     /// A front for a connection; `refused` counts each answer it gives by status.
     init(headerReadTimeout: TimeAmount, idleTimeout: TimeAmount, now: NIODeadline, logger: Logger, refused: @escaping @Sendable (Int) -> Void) {
@@ -65,6 +70,12 @@ final class HTTPFrontHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             timeouts.headReceived(now: now)
+            lastRequestCloses = !head.isKeepAlive
+            let passed = RequestHeadCheck.withoutStrayUpgrade(head)
+            if passed != head {
+                context.fireChannelRead(wrapInboundOut(.head(passed)))
+                return
+            }
         case .body:
             timeouts.bodyReceived(now: now)
         case .end:
@@ -80,6 +91,7 @@ final class HTTPFrontHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        var ended = false
         switch unwrapOutboundIn(data) {
         case .head(let head) where head.status.code >= 200 || head.status == .switchingProtocols:
             responseOpen = true
@@ -89,38 +101,59 @@ final class HTTPFrontHandler: ChannelDuplexHandler, RemovableChannelHandler {
             responseOpen = false
             timeouts.responseEnded(now: context.eventLoop.now)
             rearm(context: context)
+            ended = true
         }
         context.write(data, promise: promise)
+        if ended, let refusal = pendingRefusal, timeouts.inFlight == 0 {
+            pendingRefusal = nil
+            answer(context: context, status: refusal.status, reason: refusal.reason)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case ByteToMessageDecoderError.dataReceivedInErrorState = error { return }
         guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
-        logger.notice("request refused", metadata: ["http.refusal": "\(parserError)"])
-        if closing {
+        // Not passed on: the handlers behind would close the connection before the answer.
+        guard !closing else { return }
+        if lastRequestCloses, !timeouts.requestOpen {
+            // Bytes after a request that closes the connection: nobody will read them.
+            closing = true
             return
         }
-        if responseOpen {
-            closing = true
-            context.close(promise: nil)
-        } else if case .headerOverflow = parserError {
+        logger.notice("request refused", metadata: ["http.refusal": "\(parserError)"])
+        if case .headerOverflow = parserError {
             refuse(context: context, status: .requestHeaderFieldsTooLarge, reason: "The request's headers are too large.")
         } else {
             refuse(context: context, status: .badRequest, reason: "The request is not valid HTTP/1.1.")
         }
-        context.fireErrorCaught(error)
     }
 
-    /// Answers `status` with `reason` as text and closes once it is written.
+    /// Refuses the request being read: answered with `status` and `reason` once every earlier
+    /// request has its response, then the connection closes. A request whose body was being
+    /// read when the stream broke cannot be answered sensibly: the connection just closes.
     private func refuse(context: ChannelHandlerContext, status: HTTPResponseStatus, reason: String) {
         closing = true
         refused(Int(status.code))
-        guard !responseOpen else {
-            context.close(promise: nil)
-            return
+        if timeouts.requestOpen {
+            // The request being read is broken. It alone is in flight and unanswered: answer it
+            // (closing the connection cuts off whatever was forwarded of it). Otherwise close.
+            if timeouts.inFlight == 1, !responseOpen {
+                answer(context: context, status: status, reason: reason)
+            } else {
+                context.close(promise: nil)
+            }
+        } else if timeouts.inFlight > 0 || responseOpen {
+            pendingRefusal = (status, reason)
+        } else {
+            answer(context: context, status: status, reason: reason)
         }
+    }
+
+    /// Writes `status` with `reason` as text and closes once it is out.
+    private func answer(context: ChannelHandlerContext, status: HTTPResponseStatus, reason: String) {
         let body = ByteBuffer(string: reason + "\n")
         let headers = HTTPHeaders([
             ("Connection", "close"), ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", String(body.readableBytes)),

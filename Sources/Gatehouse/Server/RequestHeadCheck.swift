@@ -1,3 +1,4 @@
+import Foundation
 import NIOHTTP1
 
 /// The checks every request head passes as soon as it is parsed, before anything reads it
@@ -28,6 +29,26 @@ enum RequestHeadCheck {
         }
         if let refusal = hostRefusal(head) { return refusal }
         return framingRefusal(head)
+    }
+
+    /// `head` without its `Upgrade` header unless it is a complete WebSocket handshake (the
+    /// only upgrade the gateway performs). `Upgrade` is hop-by-hop and never forwarded, so
+    /// dropping it changes nothing upstream; NIO's upgrade handler, which sees the head next,
+    /// drops the request of an upgrade it cannot perform instead of handing it on.
+    static func withoutStrayUpgrade(_ head: HTTPRequestHead) -> HTTPRequestHead {
+        let upgrades = head.headers["upgrade"]
+        guard !upgrades.isEmpty else { return head }
+        let connection = head.headers["connection"].flatMap { $0.split(separator: ",") }.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        let isWebSocket =
+            upgrades.count == 1 && upgrades[0].trimmingCharacters(in: .whitespaces).lowercased() == "websocket"
+            && connection.contains("upgrade") && head.method == .GET && head.version == .http1_1
+            && head.headers["sec-websocket-key"].count == 1 && head.headers["sec-websocket-version"] == ["13"]
+        guard !isWebSocket else { return head }
+        var stripped = head
+        stripped.headers.remove(name: "upgrade")
+        return stripped
     }
 
     /// Exactly one `Host` in HTTP/1.1 (at most one in 1.0), with a value that is a host and
