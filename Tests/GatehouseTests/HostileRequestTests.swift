@@ -172,6 +172,9 @@ import Testing
             refused(g, "Expect: 100-continue with another expectation", get("/public/e", "Expect: 100-continue, x\r\n"), 417),
             refused(g, "two Expect headers", get("/public/e", "Expect: 100-continue\r\nExpect: 100-continue\r\n"), 417),
             refused(g, "space before a header's colon", get("/public/x", "X-A : 1\r\n"), 400),
+            refused(g, "space before the colon of X-Forwarded-User", get("/public/x", "X-Forwarded-User : root\r\n"), 400),
+            refused(g, "tab before the colon of X-Forwarded-User", get("/public/x", "X-Forwarded-User\t: root\r\n"), 400),
+            refused(g, "X-Forwarded-User folded onto a second line", get("/public/x", "X-A: 1\r\n X-Forwarded-User: root\r\n"), 400),
             refused(g, "obs-fold continuation line", get("/public/x", "X-A: 1\r\n  folded\r\n"), 400),
             refused(g, "first header line starts with a space", "GET /public/x HTTP/1.1\r\n Host: {host}\r\n\(host)\r\n", 400),
             refused(g, "bare LF line endings", "GET /public/x HTTP/1.1\nHost: {host}\n\n", 400),
@@ -545,6 +548,36 @@ import Testing
     @Test func tableHasAtLeastOneHundredCases() {
         #expect(Self.allCases.count >= 100)
         #expect(Set(Self.allCases.map(\.description)).count == Self.allCases.count, "case names must be unique")
+    }
+
+    /// The recorder is the evidence: a body forwarded without its length must show up as a
+    /// second request, and a chunked body must be read to its end, extensions and trailers apart.
+    @Test func recorderFramesWhatItReceives() throws {
+        let smuggling = Self.bytes("POST /public/cl HTTP/1.1\r\nHost: up\r\n\r\n" + Self.smuggled)
+        guard case .request(let first, let consumed) = UpstreamRequestReader.read(smuggling) else {
+            Issue.record("the first request was not read")
+            return
+        }
+        #expect(first.framing == .none)
+        guard case .request(let second, _) = UpstreamRequestReader.read(Array(smuggling[consumed...])) else {
+            Issue.record("the smuggled request was not read")
+            return
+        }
+        #expect(second.requestLine == "GET /admin/secret HTTP/1.1")
+        #expect(second.values("X-Forwarded-User") == ["root"])
+        let chunked = Self.bytes("POST /c HTTP/1.1\r\nHost: up\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n")
+        guard case .request(let decoded, let length) = UpstreamRequestReader.read(chunked) else {
+            Issue.record("the chunked request was not read")
+            return
+        }
+        #expect(length == chunked.count)
+        #expect(decoded.body == Self.bytes("hello"))
+        #expect(decoded.chunkExtensions == [";x=1"])
+        #expect(decoded.trailers.map(\.name) == ["X-T"])
+        guard case .incomplete = UpstreamRequestReader.read(Array(chunked.dropLast(2))) else {
+            Issue.record("a request without its last CRLF is not complete")
+            return
+        }
     }
 
     // MARK: running the table
