@@ -154,16 +154,27 @@ import Testing
             refused(g, "Content-Length with a plus sign", "POST /public/p HTTP/1.1\r\n\(host)Content-Length: +5\r\n\r\nhello", 400),
             refused(g, "negative Content-Length", "POST /public/p HTTP/1.1\r\n\(host)Content-Length: -1\r\n\r\nhello", 400),
             refused(g, "hexadecimal Content-Length", "POST /public/p HTTP/1.1\r\n\(host)Content-Length: 0x5\r\n\r\nhello", 400),
-            refused(g, "Content-Length with an inner space", "POST /public/p HTTP/1.1\r\n\(host)Content-Length: 1 0\r\n\r\nhelloworld", 400),
             refused(
-                g, "Content-Length beyond 64 bits", "POST /public/p HTTP/1.1\r\n\(host)Content-Length: 99999999999999999999999\r\n\r\nhello",
+                g, "Content-Length with an inner space", "POST /public/p HTTP/1.1\r\n\(host)Content-Length: 1 0\r\n\r\nhelloworld", 400),
+            refused(
+                g, "Content-Length beyond 64 bits",
+                "POST /public/p HTTP/1.1\r\n\(host)Content-Length: 99999999999999999999999\r\n\r\nhello",
                 400),
-            refused(g, "HTTP/1.0 with Transfer-Encoding", "POST /public/p HTTP/1.0\r\n\(host)Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400),
-            refused(g, "Transfer-Encoding: chunked, chunked", "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 400),
+            refused(
+                g, "HTTP/1.0 with Transfer-Encoding",
+                "POST /public/p HTTP/1.0\r\n\(host)Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400),
+            refused(
+                g, "Transfer-Encoding: chunked, chunked",
+                "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 400),
             refused(g, "Transfer-Encoding: identity", "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: identity\r\n\r\n", 400),
-            refused(g, "Transfer-Encoding: chunked, identity", "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: chunked, identity\r\n\r\n", 400),
-            refused(g, "Transfer-Encoding: gzip, chunked", "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
-            refused(g, "Transfer-Encoding: xchunked", "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", 400),
+            refused(
+                g, "Transfer-Encoding: chunked, identity", "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: chunked, identity\r\n\r\n",
+                400),
+            refused(
+                g, "Transfer-Encoding: gzip, chunked",
+                "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
+            refused(
+                g, "Transfer-Encoding: xchunked", "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", 400),
             refused(
                 g, "Transfer-Encoding chunked in two headers",
                 "POST /public/p HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
@@ -188,7 +199,8 @@ import Testing
             refused(g, "DEL in a header name", get("/public/x", "X\u{7F}A: 1\r\n"), 400),
             refused(g, "garbage request line", "HELLO\r\n\r\n", 400),
             refused(g, "lower-case method", "get /public/x HTTP/1.1\r\n\(host)\r\n", 400),
-            refused(g, "one header over the size limit", get("/public/x", "X-Big: " + String(repeating: "a", count: 90 * 1024) + "\r\n"), 431),
+            refused(
+                g, "one header over the size limit", get("/public/x", "X-Big: " + String(repeating: "a", count: 90 * 1024) + "\r\n"), 431),
             refused(
                 g, "header section over the size limit in many fields",
                 get("/public/x", (0..<60).map { "X-Fill-\($0): " + String(repeating: "b", count: 2000) + "\r\n" }.joined()), 431),
@@ -273,7 +285,8 @@ import Testing
                 "POST /public/up HTTP/1.1\r\n\(host)Transfer-Encoding: CHUNKED\r\n\r\n5\r\nhello\r\n0\r\n\r\n", [200],
                 [fwd("POST /public/up", .chunked, body: "hello")]),
             c(
-                g, "chunk sizes with leading zeros and upper-case hex", chunked("/public/c", "0005\r\nhello\r\nA\r\n0123456789\r\n000\r\n\r\n"),
+                g, "chunk sizes with leading zeros and upper-case hex",
+                chunked("/public/c", "0005\r\nhello\r\nA\r\n0123456789\r\n000\r\n\r\n"),
                 [200], [fwd("POST /public/c", .chunked, body: "hello0123456789")]),
             c(
                 g, "chunk extensions are not forwarded", chunked("/public/ext", "5;ext=1\r\nhello\r\n6;a=b;c\r\n world\r\n0;last\r\n\r\n"),
@@ -291,7 +304,9 @@ import Testing
             refused(g, "chunk longer than its size", chunked("/public/n", "3\r\nhello\r\n0\r\n\r\n"), 400),
             c(
                 g, "trailer X-Forwarded-User is dropped",
-                chunked("/public/tr", "5\r\nhello\r\n0\r\nX-Forwarded-User: evil\r\nX_Forwarded_Groups: admins\r\n\r\n", "TE: trailers\r\n"), [200],
+                chunked(
+                    "/public/tr", "5\r\nhello\r\n0\r\nX-Forwarded-User: evil\r\nX_Forwarded_Groups: admins\r\n\r\n", "TE: trailers\r\n"),
+                [200],
                 [fwd("POST /public/tr", .chunked, body: "hello", headers: [("X-Forwarded-User", nil)])]),
             c(
                 g, "Host trailer is dropped", chunked("/public/tr", "5\r\nhello\r\n0\r\nHost: evil.example\r\n\r\n"), [200],
@@ -304,7 +319,8 @@ import Testing
                 chunked("/docs/tr", "5\r\nhello\r\n0\r\nX-Forwarded-User: evil\r\nX-Forwarded-Groups: admins\r\n\r\n", alice), [200],
                 [fwd("POST /docs/tr", .chunked, body: "hello", identity: true)]),
             c(
-                g, "bytes after Content-Length are the next request", post("/public/p", "hello") + "GET /admin/x HTTP/1.1\r\n\(host)X-Forwarded-User: root\r\n\r\n",
+                g, "bytes after Content-Length are the next request",
+                post("/public/p", "hello") + "GET /admin/x HTTP/1.1\r\n\(host)X-Forwarded-User: root\r\n\r\n",
                 [200, 401], [fwd("POST /public/p", .length(5), body: "hello")]),
             c(
                 g, "bytes after the last chunk are the next request",
@@ -332,7 +348,9 @@ import Testing
     static let paths: [Case] = {
         let g = Group.paths
         return [
-            c(g, "dot segments and an escape resolved, query as received", get("/public/a/../b/%61?x=%2F.."), [200], [fwd("GET /public/b/a?x=%2F..")]),
+            c(
+                g, "dot segments and an escape resolved, query as received", get("/public/a/../b/%61?x=%2F.."), [200],
+                [fwd("GET /public/b/a?x=%2F..")]),
             c(g, "encoded dots climb out of the public path", get("/public/%2e%2e/admin"), [401]),
             c(
                 g, "encoded dots climb out of the public path (browser)", get("/public/%2e%2e/admin", html), [302],
@@ -405,7 +423,9 @@ import Testing
                 response: [("Location", "/saml/login?rd=")], head: [0]),
             c(g, "anonymous API call", get("/docs/x"), [401], response: [("Content-Type", "application/json")]),
             c(g, "anonymous POST from a browser", post("/docs/x", "a=1", html), [401]),
-            c(g, "anonymous with a forged identity", get("/docs/x", "X-Forwarded-User: alice@test.example\r\nX-Forwarded-Groups: admins\r\n"), [401]),
+            c(
+                g, "anonymous with a forged identity",
+                get("/docs/x", "X-Forwarded-User: alice@test.example\r\nX-Forwarded-Groups: admins\r\n"), [401]),
             c(g, "anonymous with a malformed session cookie", get("/docs/x", "Cookie: {cookie}=not-a-session\r\n"), [401]),
             c(g, "signed in", get("/docs/x", alice), [200], [fwd("GET /docs/x", identity: true)]),
             c(g, "signed in, not in admins", get("/admin/x", alice), [403]),
@@ -424,7 +444,9 @@ import Testing
             c(g, "signed in, /./admin", get("/./admin", alice), [403]),
             c(g, "signed in, /docs/../admin", get("/docs/../admin", alice), [403]),
             c(g, "signed in, /public/%2e%2e/admin", get("/public/%2e%2e/admin", alice), [403]),
-            c(g, "signed in, forged admins group", get("/admin/x", alice + "X-Forwarded-Groups: admins\r\nX_Forwarded_Groups: admins\r\n"), [403]),
+            c(
+                g, "signed in, forged admins group",
+                get("/admin/x", alice + "X-Forwarded-Groups: admins\r\nX_Forwarded_Groups: admins\r\n"), [403]),
             c(g, "signed in, /adminx is another path", get("/adminx", alice), [200], [fwd("GET /adminx", identity: true)]),
             c(g, "signed in, /admin-x is another path", get("/admin-x", alice), [200], [fwd("GET /admin-x", identity: true)]),
             c(g, "signed in, /admin.x is another path", get("/admin.x", alice), [200], [fwd("GET /admin.x", identity: true)]),
@@ -445,13 +467,16 @@ import Testing
             c(
                 g, "anonymous public request with every identity spelling", get("/public/id", forged), [200],
                 [fwd("GET /public/id", headers: [("X-Forwarded-User", nil), ("X-Forwarded-Groups", nil)])]),
-            c(g, "signed-in request with every identity spelling", get("/docs/id", alice + forged), [200], [fwd("GET /docs/id", identity: true)]),
+            c(
+                g, "signed-in request with every identity spelling", get("/docs/id", alice + forged), [200],
+                [fwd("GET /docs/id", identity: true)]),
             c(
                 g, "hop-by-hop headers removed", get("/public/hop", hopByHop), [200],
                 [fwd("GET /public/hop", headers: [("X-Hop", nil), ("X-Other", nil), ("X-Kept", "3")])]),
             c(
                 g, "Upgrade: h2c is a plain request",
-                get("/public/h2c", "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"), [200],
+                get("/public/h2c", "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"),
+                [200],
                 [fwd("GET /public/h2c", headers: [("HTTP2-Settings", nil)])]),
             c(g, "Connection: Upgrade without Upgrade", get("/public/cu", "Connection: Upgrade\r\n"), [200], [fwd("GET /public/cu")]),
             c(g, "Upgrade without Connection: Upgrade", get("/public/uc", "Upgrade: websocket\r\n"), [200], [fwd("GET /public/uc")]),
@@ -499,11 +524,14 @@ import Testing
                 g, "HTTP/1.0 keep-alive", "GET /public/old HTTP/1.0\r\n\(host)Connection: keep-alive\r\n\r\n", [200],
                 [fwd("GET /public/old")]),
             c(
-                g, "Connection: close is answered and honoured", get("/public/close", "Connection: close\r\n"), [200], [fwd("GET /public/close")],
+                g, "Connection: close is answered and honoured", get("/public/close", "Connection: close\r\n"), [200],
+                [fwd("GET /public/close")],
                 closes: true),
             c(g, "OPTIONS on a path", "OPTIONS /public/o HTTP/1.1\r\n\(host)\r\n", [200], [fwd("OPTIONS /public/o")]),
             c(g, "unknown method", "PURGE /public/o HTTP/1.1\r\n\(host)\r\n", [200], [fwd("PURGE /public/o")]),
-            c(g, "header with an empty value", get("/public/empty", "X-Empty:\r\n"), [200], [fwd("GET /public/empty", headers: [("X-Empty", "")])]),
+            c(
+                g, "header with an empty value", get("/public/empty", "X-Empty:\r\n"), [200],
+                [fwd("GET /public/empty", headers: [("X-Empty", "")])]),
             c(
                 g, "header value with obs-text", get("/public/obs", "X-Latin: caf\u{E9}\r\n"), [200],
                 [fwd("GET /public/obs", headers: [("X-Latin", "caf\u{E9}")])]),
@@ -515,7 +543,8 @@ import Testing
         return [
             c(g, "two GETs in one write", get("/public/1") + get("/public/2"), [200, 200], [fwd("GET /public/1"), fwd("GET /public/2")]),
             c(
-                g, "GET, Content-Length POST, chunked POST", get("/public/1") + post("/public/2", "hello") + chunked("/public/3", "3\r\nabc\r\n0\r\n\r\n"),
+                g, "GET, Content-Length POST, chunked POST",
+                get("/public/1") + post("/public/2", "hello") + chunked("/public/3", "3\r\nabc\r\n0\r\n\r\n"),
                 [200, 200, 200],
                 [fwd("GET /public/1"), fwd("POST /public/2", .length(5), body: "hello"), fwd("POST /public/3", .chunked, body: "abc")]),
             c(g, "public then anonymous", get("/public/1") + get("/docs/2"), [200, 401], [fwd("GET /public/1")]),
@@ -523,20 +552,29 @@ import Testing
             c(
                 g, "a refused path between two forwards", get("/public/1") + get("/public/%2F") + get("/public/3"), [200, 400, 200],
                 [fwd("GET /public/1"), fwd("GET /public/3")]),
-            c(g, "public then TRACE", get("/public/1") + "TRACE /public/2 HTTP/1.1\r\n\(host)\r\n", [200, 405], [fwd("GET /public/1")], closes: true),
+            c(
+                g, "public then TRACE", get("/public/1") + "TRACE /public/2 HTTP/1.1\r\n\(host)\r\n", [200, 405], [fwd("GET /public/1")],
+                closes: true),
             c(g, "TRACE then public", "TRACE /public/1 HTTP/1.1\r\n\(host)\r\n" + get("/public/2"), [405], closes: true),
             c(
-                g, "public then CL.TE", get("/public/1") + "POST /public/2 HTTP/1.1\r\n\(host)Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                g, "public then CL.TE",
+                get("/public/1") + "POST /public/2 HTTP/1.1\r\n\(host)Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
                 [200, 400], [fwd("GET /public/1")], closes: true),
-            c(g, "public then bare LF", get("/public/1") + "GET /public/2 HTTP/1.1\nHost: {host}\n\n", [200, 400], [fwd("GET /public/1")], closes: true),
+            c(
+                g, "public then bare LF", get("/public/1") + "GET /public/2 HTTP/1.1\nHost: {host}\n\n", [200, 400], [fwd("GET /public/1")],
+                closes: true),
             c(
                 g, "HEAD then GET", "HEAD /public/1 HTTP/1.1\r\n\(host)\r\n" + get("/public/2"), [200, 200],
                 [fwd("HEAD /public/1"), fwd("GET /public/2")], head: [0]),
             c(
                 g, "stray CRLF after a Connection: close request", get("/public/1", "Connection: close\r\n") + "\r\n", [200],
                 [fwd("GET /public/1")], closes: true),
-            c(g, "Connection: close stops the pipeline", get("/public/1", "Connection: close\r\n") + get("/public/2"), [200], [fwd("GET /public/1")], closes: true),
-            c(g, "signed in: allowed then forbidden", get("/docs/1", alice) + get("/admin/2", alice), [200, 403], [fwd("GET /docs/1", identity: true)]),
+            c(
+                g, "Connection: close stops the pipeline", get("/public/1", "Connection: close\r\n") + get("/public/2"), [200],
+                [fwd("GET /public/1")], closes: true),
+            c(
+                g, "signed in: allowed then forbidden", get("/docs/1", alice) + get("/admin/2", alice), [200, 403],
+                [fwd("GET /docs/1", identity: true)]),
             c(
                 g, "healthz between two forwards", get("/public/1") + get("/healthz") + get("/public/3"), [200, 200, 200],
                 [fwd("GET /public/1"), fwd("GET /public/3")]),
@@ -616,7 +654,8 @@ import Testing
         values: [String: String], cookies: CookieSettings
     ) {
         let name = hostile.description
-        let answer = "\(exchange.text.prefix(600).debugDescription) (\(exchange.closedByServer ? "closed by the server" : "left open") after \(exchange.elapsed))"
+        let answer =
+            "\(exchange.text.prefix(600).debugDescription) (\(exchange.closedByServer ? "closed by the server" : "left open") after \(exchange.elapsed))"
         #expect(
             exchange.responses.count == hostile.statuses.count,
             "\(name): expected \(hostile.statuses.count) response(s) \(hostile.statuses), got \(exchange.responses.map(\.status)); answer: \(answer)"
@@ -639,7 +678,10 @@ import Testing
         if let first = exchange.responses.first {
             for check in hostile.response {
                 let value = first.values(check.name).joined(separator: ", ")
-                #expect(value.contains(check.contains), "\(name): response header \(check.name) is \(value.debugDescription), expected to contain \(check.contains.debugDescription)")
+                #expect(
+                    value.contains(check.contains),
+                    "\(name): response header \(check.name) is \(value.debugDescription), expected to contain \(check.contains.debugDescription)"
+                )
             }
         }
         #expect(garbage.isEmpty, "\(name): the upstream received bytes it could not read as HTTP/1.1: \(garbage)")
@@ -652,8 +694,12 @@ import Testing
         }
     }
 
-    static let identityNames: Set<String> = ["x-forwarded-user", "x-forwarded-email", "x-forwarded-groups", "x-forwarded-preferred-username"]
-    static let hopByHopNames: Set<String> = ["connection", "keep-alive", "te", "trailer", "upgrade", "proxy-connection", "proxy-authorization"]
+    static let identityNames: Set<String> = [
+        "x-forwarded-user", "x-forwarded-email", "x-forwarded-groups", "x-forwarded-preferred-username",
+    ]
+    static let hopByHopNames: Set<String> = [
+        "connection", "keep-alive", "te", "trailer", "upgrade", "proxy-connection", "proxy-authorization",
+    ]
 
     static func normalize(_ name: String) -> String { name.lowercased().replacingOccurrences(of: "_", with: "-") }
 
@@ -664,7 +710,9 @@ import Testing
         let line = substitute(expected.line, values)
         #expect(got.requestLine == line, "\(context)\nrequest line: expected \(line.debugDescription)")
         #expect(got.framing == expected.framing, "\(context)\nframing: expected \(expected.framing)")
-        #expect(got.body == expected.body, "\(context)\nbody: expected \(String(decoding: expected.body.prefix(200), as: UTF8.self).debugDescription)")
+        #expect(
+            got.body == expected.body,
+            "\(context)\nbody: expected \(String(decoding: expected.body.prefix(200), as: UTF8.self).debugDescription)")
         #expect(got.trailers.isEmpty, "\(context)\ntrailers must never be forwarded")
         #expect(got.chunkExtensions.isEmpty, "\(context)\nchunk extensions must not be forwarded: \(got.chunkExtensions)")
         #expect(got.values("Host") == [values["upstream"] ?? ""], "\(context)\nexactly one Host, the upstream's")
@@ -684,7 +732,8 @@ import Testing
         }
         let identity = got.headers.filter { identityNames.contains(normalize($0.name)) }
         if expected.identity {
-            #expect(got.values("X-Forwarded-User") == ["alice@test.example"], "\(context)\nX-Forwarded-User must be the signed-in user's only")
+            #expect(
+                got.values("X-Forwarded-User") == ["alice@test.example"], "\(context)\nX-Forwarded-User must be the signed-in user's only")
             #expect(got.values("X-Forwarded-Groups") == ["staff"], "\(context)\nX-Forwarded-Groups must be the user's only")
             #expect(got.values("X-Forwarded-Email") == ["alice@test.example"], "\(context)\nX-Forwarded-Email must be the user's only")
             let spellings = Set(identity.map(\.name))
@@ -701,7 +750,8 @@ import Testing
         #expect(proto.map(\.value) == ["http"], "\(context)\nX-Forwarded-Proto must be the gateway's")
         let forwardedHost = got.headers.filter { normalize($0.name) == "x-forwarded-host" }
         if let host = expected.forwardedHost {
-            #expect(forwardedHost.map(\.value) == [substitute(host, values)], "\(context)\nX-Forwarded-Host must be the Host the client sent")
+            #expect(
+                forwardedHost.map(\.value) == [substitute(host, values)], "\(context)\nX-Forwarded-Host must be the Host the client sent")
         } else {
             #expect(forwardedHost.allSatisfy { !$0.value.contains("evil") }, "\(context)\nX-Forwarded-Host from the client")
         }
@@ -715,10 +765,13 @@ import Testing
         }
         for header in expected.headers {
             if let value = header.value {
-                #expect(got.values(header.name) == [substitute(value, values)], "\(context)\n\(header.name) must be exactly \(value.debugDescription)")
+                #expect(
+                    got.values(header.name) == [substitute(value, values)],
+                    "\(context)\n\(header.name) must be exactly \(value.debugDescription)")
             } else {
                 #expect(
-                    !got.headers.contains { normalize($0.name) == normalize(header.name) }, "\(context)\n\(header.name) must not be forwarded")
+                    !got.headers.contains { normalize($0.name) == normalize(header.name) },
+                    "\(context)\n\(header.name) must not be forwarded")
             }
         }
     }
@@ -797,7 +850,8 @@ import Testing
             config.listen.headerReadTimeout = .init(seconds: 1)
         }) { harness in
             let port = try #require(harness.client.port)
-            let exchange = try await HostileClient.exchange(port: port, bytes: [], finalResponses: 0, waitForClose: true, timeout: .seconds(8))
+            let exchange = try await HostileClient.exchange(
+                port: port, bytes: [], finalResponses: 0, waitForClose: true, timeout: .seconds(8))
             #expect(exchange.closedByServer, "a silent connection was left open")
             #expect(exchange.elapsed < .seconds(5), "a silent connection closed only after \(exchange.elapsed)")
             #expect(await upstream.settle(count: 0).isEmpty)

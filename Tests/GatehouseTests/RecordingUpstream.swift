@@ -213,7 +213,10 @@ enum UpstreamRequestReader {
                         if line.isEmpty { break }
                         guard let colon = line.firstIndex(of: ":") else { return .malformed("bad trailer") }
                         trailers.append(
-                            (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: CharacterSet(charactersIn: " \t"))))
+                            (
+                                String(line[..<colon]),
+                                line[line.index(after: colon)...].trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+                            ))
                     }
                     let request = RecordingUpstream.Received(
                         requestLine: requestLine, headers: headers, framing: .chunked, body: body, trailers: trailers,
