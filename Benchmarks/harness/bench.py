@@ -27,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "Benchmarks"
+BASELINE = None
+BASELINE_NAME = "baseline"
 KEYS = ROOT / "Fixtures" / "keys"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PROCS = []
@@ -325,7 +327,7 @@ def session_db(path, count, now):
 
 
 class Gatehouse:
-    def __init__(self, upstream_port, name, store="sqlite", db=None, unsolicited=True):
+    def __init__(self, upstream_port, name, store="sqlite", db=None, unsolicited=True, binary=None):
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix=f"gh-{name}-", dir=WORK))
         idps = self.dir / "idps"
@@ -354,7 +356,7 @@ log:
   level: {os.environ.get("GATEHOUSE_BENCH_LOG_LEVEL", "info")}
 """)
         self.log = self.dir / "gatehouse.log"
-        self.proc = start([BIN / "gatehouse", "serve", "--config", self.dir / "gatehouse.yaml"], self.log, cwd=ROOT)
+        self.proc = start([(binary or BIN) / "gatehouse", "serve", "--config", self.dir / "gatehouse.yaml"], self.log, cwd=ROOT)
         wait_http(f"{self.external}/healthz", self.proc)
 
     def stop(self):
@@ -485,6 +487,8 @@ def part_proxy(cfg, upstream):
     db100 = WORK / "sessions-100.sqlite"
     ids100 = session_db(db100, 100, now)
     gh = Gatehouse(upstream.port, "proxy", db=db100)
+    # An earlier build of Gatehouse (--baseline), serving the same sessions: a change's cost.
+    base = Gatehouse(upstream.port, "baseline", db=db100, binary=BASELINE) if BASELINE else None
     proxy = Nginx("proxy", upstream_port=upstream.port)
     # A bare SwiftNIO server answering by itself: the floor of the stack Gatehouse is built on.
     hello_port = free_port()
@@ -504,6 +508,8 @@ def part_proxy(cfg, upstream):
             "nio": (f"http://127.0.0.1:{hello_port}/app", [], lambda: [hello.pid]),
             "nio-proxy": (f"http://127.0.0.1:{floor_port}/app", [], lambda: [floor.pid]),
         }
+        if base:
+            contenders["baseline"] = (f"{base.external}/app", [f"Cookie: gatehouse_session={ids100[1]}"], lambda: [base.proc.pid])
         check = wrk(contenders["gatehouse"][0], 1, headers=[f"Cookie: gatehouse_session={ids100[0]}"])
         if check["non2xx"]:
             raise SystemExit(f"harness: the prefilled session was not accepted by the proxy; see {gh.log}")
@@ -538,12 +544,21 @@ def part_proxy(cfg, upstream):
             fmt="{:.1f}", unit="µs")
         row("3 proxy", "proxy CPU per request", ours_cpu, "bare SwiftNIO pass-through proxy", floor_cpu, fmt="{:.1f}",
             unit="µs")
+        if base:
+            b = results["baseline"]
+            row("3 proxy", "proxy CPU per request", ours_cpu, f"Gatehouse {BASELINE_NAME}", [r["cpu_us_per_req"] for r in b],
+                fmt="{:.1f}", unit="µs", target="≤ 1.1× the baseline",
+                met=med(ours_cpu) <= 1.1 * med([r["cpu_us_per_req"] for r in b]))
+            row("3 proxy", "authenticated GET req/s", ours_rps, f"Gatehouse {BASELINE_NAME}", [r["rps"] for r in b],
+                target="≥ 0.9× the baseline", met=med(ours_rps) >= 0.9 * med([r["rps"] for r in b]))
         return med(ours_rps)
     finally:
         stop(floor)
         stop(hello)
         proxy.stop()
         gh.stop()
+        if base:
+            base.stop()
 
 
 def part_sessions(cfg, upstream):
@@ -771,9 +786,13 @@ def main():
     parser.add_argument("--parts", default="validator,acs,proxy,sessions,metadata")
     parser.add_argument("--bin", default=str(ROOT / ".build-release/release"))
     parser.add_argument("--work", default=str(BENCH / ".work"))
+    parser.add_argument("--baseline", default="", help="folder with an earlier build's gatehouse binary, measured beside")
+    parser.add_argument("--baseline-name", default="baseline", help="what to call it in the table (a commit)")
     args = parser.parse_args()
 
-    global BIN, WORK
+    global BIN, WORK, BASELINE, BASELINE_NAME
+    BASELINE = Path(args.baseline).resolve() if args.baseline else None
+    BASELINE_NAME = args.baseline_name
     BIN, WORK = Path(args.bin), Path(args.work)
     BIN = BIN if BIN.is_absolute() else ROOT / BIN
     WORK.mkdir(parents=True, exist_ok=True)

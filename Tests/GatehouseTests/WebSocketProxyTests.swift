@@ -116,7 +116,7 @@ import Testing
             #expect(denied.status == 403)
             #expect(denied.text.contains("admins"))
             // The page's reference ID is a real one (the same kind the log line carries).
-            #expect(denied.text.range(of: #"[0-9a-f]{32}"#, options: .regularExpression) != nil)
+            #expect(denied.text.range(of: #"[0-9a-f]{32}"#, options: .regularExpression) != nil, "\(denied.text)")
             // The same handshake on a connection that already served a request is refused too.
             let reused = try await harness.client.execute(
                 uri: "/admin/ws", method: .get,
