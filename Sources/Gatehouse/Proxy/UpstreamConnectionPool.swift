@@ -89,12 +89,22 @@ struct UpstreamConnection: Sendable {
     let handler: NIOLoopBound<UpstreamConnectionHandler>
 }
 
+/// Where an exchange gets its upstream connections: the pool, or a test's.
+protocol UpstreamConnector: Sendable {
+    /// An idle connection to `endpoint` on `loop` (reused: true), or a new one.
+    func acquire(_ endpoint: UpstreamEndpoint, on loop: any EventLoop) -> EventLoopFuture<(UpstreamConnection, reused: Bool)>
+    /// A new connection to `endpoint`, not taken from the idle list.
+    func connect(_ endpoint: UpstreamEndpoint, on loop: any EventLoop) -> EventLoopFuture<UpstreamConnection>
+    /// Takes back a connection whose exchange ended cleanly.
+    func release(_ connection: UpstreamConnection, endpoint: UpstreamEndpoint)
+}
+
 /// Idle keep-alive connections to the plain-HTTP upstreams, kept per event loop so that a
 /// proxied request never leaves the event loop its client connection lives on.
 ///
 /// An exchange turns a connection's reading off while its client is not taking bytes, which
 /// is what keeps memory flat for any response size.
-final class UpstreamConnectionPool: Sendable {
+final class UpstreamConnectionPool: UpstreamConnector {
     /// Connections are shared only by the same endpoint (address, TLS settings) on one loop.
     private struct Key: Hashable {
         let loop: ObjectIdentifier

@@ -281,52 +281,48 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
 }
 
 /// One request relayed to the upstream and its response relayed back, on the event loop.
+///
+/// Its decisions are ``ProxyExchangeStateMachine``'s; this class performs them on the two
+/// connections.
 final class ProxyExchange: UpstreamConnectionDelegate {
     private let route: EventLoopRoute
     private var owner: EventLoopProxyHandler?
     private let context: ChannelHandlerContext
     private let router: EventLoopProxyRouter
     private let logger: Logger
+    private let connector: any UpstreamConnector
     private let started = ContinuousClock.now
+    private var machine: ProxyExchangeStateMachine
 
     private var connection: UpstreamConnection?
     private var upstream: UpstreamConnectionHandler?
-    private var reused = false
-    private var retried = false
-    /// Request parts that arrived before the connection was ready.
-    private var pending: [HTTPRequestPart] = []
-    private var sawRequestBody = false
-    private var requestComplete = false
-    private var sawResponse = false
-    private var responseStarted = false
-    private var upstreamKeepAlive = true
-    /// Upstream reads stopped because the client is not taking bytes.
-    private var readPaused = false
-    private var lastUpstreamActivity = NIODeadline.now()
     private var timer: Scheduled<Void>?
-    private var finished = false
-    private var status = 0
 
-    init(route: EventLoopRoute, owner: EventLoopProxyHandler, context: ChannelHandlerContext, router: EventLoopProxyRouter, logger: Logger)
-    {
+    init(
+        route: EventLoopRoute, owner: EventLoopProxyHandler, context: ChannelHandlerContext, router: EventLoopProxyRouter, logger: Logger,
+        connector: (any UpstreamConnector)? = nil
+    ) {
         self.route = route
         self.owner = owner
         self.context = context
         self.router = router
         self.logger = logger
+        self.connector = connector ?? route.proxy.pool
+        self.machine = ProxyExchangeStateMachine(
+            upstreamURL: route.endpoint.url, readTimeout: route.endpoint.readTimeout, closeAfterResponse: route.closeAfterResponse,
+            now: context.eventLoop.now)
     }
 
-    /// True while more of the request body could not be sent on: no connection yet, or the
-    /// upstream not writable. (Bytes after the request are queued by the handler.)
+    private var now: NIODeadline { context.eventLoop.now }
+
+    /// True while more of the request body could not be sent on.
     var holdsClientReads: Bool {
-        guard !finished, !requestComplete else { return false }
-        guard let connection else { return true }
-        return !connection.channel.isWritable
+        machine.holdsClientReads(upstreamWritable: connection?.channel.isWritable ?? false)
     }
 
     func start() {
         router.gateway.metrics.forwardedOnEventLoop()
-        route.proxy.pool.acquire(route.endpoint, on: context.eventLoop).assumeIsolated().whenComplete { result in
+        connector.acquire(route.endpoint, on: context.eventLoop).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let (connection, reused)): self.attach(connection, reused: reused)
             case .failure(let error): self.fail(self.failure(error))
@@ -335,7 +331,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     private func attach(_ connection: UpstreamConnection, reused: Bool) {
-        guard !finished else {
+        guard let attach = machine.connected(reused: reused, now: now) else {
             connection.channel.close(promise: nil)
             return
         }
@@ -343,36 +339,20 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         handler.delegate = self
         self.connection = connection
         self.upstream = handler
-        self.reused = reused
         handler.send(.head(route.head))
-        for part in pending { handler.send(part) }
-        pending.removeAll()
+        for part in attach.pending { handler.send(part) }
         handler.flush()
-        lastUpstreamActivity = .now()
-        armTimer()
+        schedule(attach.timer)
         owner?.resumeReads()
     }
 
     /// A part of the client's request (never the head: that is ``EventLoopRoute/head``).
     func requestPart(_ part: HTTPRequestPart) {
-        guard !finished else { return }
-        switch part {
-        case .head: return
-        case .body: sawRequestBody = true
-        case .end: requestComplete = true
-        }
-        // Trailers are headers too, and nothing strips them: they never go upstream.
-        let forwarded: HTTPRequestPart = requestComplete ? .end(nil) : part
-        guard let upstream else {
-            pending.append(forwarded)
-            return
-        }
-        upstream.send(forwarded)
-        if requestComplete {
-            upstream.flush()
-            // From here on the wait is for the response.
-            lastUpstreamActivity = .now()
-            armTimer()
+        guard case .send(let forwarded, let arm) = machine.requestPart(part, now: now) else { return }
+        upstream?.send(forwarded)
+        if let arm {
+            upstream?.flush()
+            schedule(arm)
         }
     }
 
@@ -381,16 +361,13 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     func clientWritabilityChanged(_ writable: Bool) {
-        guard writable, readPaused, !finished else { return }
-        readPaused = false
-        lastUpstreamActivity = .now()
+        guard writable, machine.clientWritable(now: now) else { return }
         upstream?.setReading(true)
     }
 
     /// The client connection went away: drop the upstream connection, it is mid-exchange.
     func clientClosed() {
-        guard !finished else { return }
-        finished = true
+        guard machine.clientClosed() else { return }
         timer?.cancel()
         closeUpstream()
         owner = nil
@@ -399,75 +376,60 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     // MARK: upstream events
 
     func upstreamRead(_ part: HTTPResponsePart) {
-        guard !finished else { return }
-        lastUpstreamActivity = .now()
-        sawResponse = true
+        guard !machine.finished else { return }
         switch part {
-        case .head(var response):
-            if response.status.kind == .informational {
-                // 100 Continue and friends go to the client; 101 cannot happen (Upgrade is
-                // never forwarded) and would leave the connection in an unknown protocol.
-                guard response.status.code != 101 else {
-                    fail(.unreachable(upstream: route.endpoint.url, reason: "the upstream switched protocols"))
-                    return
-                }
-                context.write(NIOAny(HTTPResponsePart.head(response)), promise: nil)
-                return
+        case .head(let response):
+            switch machine.responseHead(response, now: now) {
+            case .writeInformational(let head):
+                context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+            case .write(var head):
+                if let server = router.serverName { head.headerFields[.server] = server }
+                router.gateway.metrics.upstreamLatency(ContinuousClock.now - started)
+                context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+            case .fail(let failure):
+                fail(failure)
             }
-            let (fields, close) = HopByHopHeaders.strip(response.headerFields)
-            upstreamKeepAlive = !close
-            response.headerFields = fields
-            if let server = router.serverName { response.headerFields[.server] = server }
-            if route.closeAfterResponse { response.headerFields[.connection] = "close" }
-            status = response.status.code
-            responseStarted = true
-            router.gateway.metrics.upstreamLatency(ContinuousClock.now - started)
-            context.write(NIOAny(HTTPResponsePart.head(response)), promise: nil)
         case .body(let buffer):
+            machine.responseBody(now: now)
             context.write(NIOAny(HTTPResponsePart.body(buffer)), promise: nil)
         case .end:
             let written = context.eventLoop.makePromise(of: Void.self)
             context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)), promise: written)
-            router.gateway.metrics.proxied(status: status)
-            finish(close: route.closeAfterResponse || !requestComplete, responseComplete: true, written: written.futureResult)
+            router.gateway.metrics.proxied(status: machine.status)
+            let paused = machine.readPaused
+            let finish = machine.responseEnd()
+            end(releaseUpstream: finish.releaseUpstream, closeClient: finish.closeClient, written: written.futureResult, resumeReading: paused)
         }
     }
 
     func upstreamReadComplete() {
-        guard !finished else { return }
+        guard !machine.finished else { return }
         context.flush()
-        if !readPaused, !context.channel.isWritable {
-            readPaused = true
+        if machine.upstreamReadComplete(clientWritable: context.channel.isWritable) {
             upstream?.setReading(false)
         }
     }
 
     func upstreamWritabilityChanged() {
-        if connection?.channel.isWritable ?? false { lastUpstreamActivity = .now() }
+        if connection?.channel.isWritable ?? false { machine.upstreamWritable(now: now) }
         owner?.resumeReads()
     }
 
     func upstreamClosed(error: (any Error)?) {
-        guard !finished else { return }
         upstream = nil
         connection = nil
-        // A kept-alive connection the upstream closed just as we reused it: send the request
-        // again on a new one, when nothing but its head had gone out.
-        if !sawResponse, reused, !retried, !sawRequestBody {
-            retried = true
-            if requestComplete { pending = [.end(nil)] }
-            route.proxy.pool.connect(route.endpoint, on: context.eventLoop).assumeIsolated().whenComplete { result in
+        switch machine.upstreamClosed(error: error) {
+        case .none:
+            return
+        case .reconnect:
+            connector.connect(route.endpoint, on: context.eventLoop).assumeIsolated().whenComplete { result in
                 switch result {
                 case .success(let connection): self.attach(connection, reused: false)
                 case .failure(let error): self.fail(self.failure(error))
                 }
             }
-            return
-        }
-        if let error {
-            fail(.unreachable(upstream: route.endpoint.url, reason: "\(error)"))
-        } else {
-            fail(.unreachable(upstream: route.endpoint.url, reason: "the upstream closed the connection"))
+        case .fail(let failure):
+            fail(failure)
         }
     }
 
@@ -481,41 +443,39 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     /// The upstream gave no (complete) response: the client gets the 502/504 page, or, when
-    /// the response had begun, a closed connection (the only honest signal left).
+    /// the response had begun, a closed connection.
     private func fail(_ failure: ProxyFailure) {
-        guard !finished else { return }
+        let action = machine.failed()
+        guard action != .none else { return }
         closeUpstream()
         let reference = RequestID().description
         var logger = logger
         logger[metadataKey: "hb.request.id"] = .string(reference)
         logger.error("upstream failed", metadata: ["upstream.error": "\(failure)"])
         router.gateway.metrics.proxied(status: failure.status)
-        guard !responseStarted else {
-            finish(close: true, responseComplete: false, written: context.eventLoop.makeSucceededVoidFuture())
+        guard case .page(let close) = action else {
+            end(releaseUpstream: false, closeClient: true, written: context.eventLoop.makeSucceededVoidFuture())
             return
         }
         var (head, body) = router.gateway.upstreamFailureResponse(failure, reference: reference)
-        let close = route.closeAfterResponse || !requestComplete
         if close { head.headerFields[.connection] = "close" }
         if let server = router.serverName { head.headerFields[.server] = server }
         let written = context.eventLoop.makePromise(of: Void.self)
         context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
         context.write(NIOAny(HTTPResponsePart.body(body)), promise: nil)
         context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)), promise: written)
-        finish(close: close, responseComplete: false, written: written.futureResult)
+        end(releaseUpstream: false, closeClient: close, written: written.futureResult)
     }
 
-    private func finish(close: Bool, responseComplete: Bool, written: EventLoopFuture<Void>) {
-        finished = true
+    private func end(releaseUpstream: Bool, closeClient: Bool, written: EventLoopFuture<Void>, resumeReading: Bool = false) {
         timer?.cancel()
         timer = nil
-        if readPaused {
-            readPaused = false
-            upstream?.setReading(true)
-        }
         if let connection {
-            if responseComplete, requestComplete, upstreamKeepAlive {
-                route.proxy.pool.release(connection, endpoint: route.endpoint)
+            if releaseUpstream {
+                // Reading was paused for a slow client; an idle connection reads, so that an
+                // upstream closing it is noticed.
+                if resumeReading { upstream?.setReading(true) }
+                connector.release(connection, endpoint: route.endpoint)
             } else {
                 closeUpstream()
             }
@@ -524,7 +484,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         upstream = nil
         let owner = self.owner
         self.owner = nil
-        owner?.exchangeFinished(self, close: close, written: written)
+        owner?.exchangeFinished(self, close: closeClient, written: written)
     }
 
     private func closeUpstream() {
@@ -536,26 +496,17 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     // MARK: read timeout
 
-    /// The upstream must make progress every `readTimeout`: while the request body is going
-    /// out, take it (not staying unwritable); once the request is out, send something. Time
-    /// spent waiting on the client (its next body bytes, or its reading of the response)
-    /// does not count.
-    private func armTimer() {
-        guard timer == nil, !finished, upstream != nil else { return }
-        let deadline = lastUpstreamActivity + route.endpoint.readTimeout
+    private func schedule(_ deadline: NIODeadline) {
+        guard timer == nil else { return }
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.timerFired() }
     }
 
     private func timerFired() {
         timer = nil
-        guard !finished else { return }
-        if readPaused { lastUpstreamActivity = .now() }
-        if !requestComplete, connection?.channel.isWritable ?? false { lastUpstreamActivity = .now() }
-        if lastUpstreamActivity + route.endpoint.readTimeout > .now() {
-            armTimer()
-            return
+        switch machine.timerFired(now: now, upstreamWritable: connection?.channel.isWritable ?? false) {
+        case .none: return
+        case .rearm(let deadline): schedule(deadline)
+        case .fail(let failure): fail(failure)
         }
-        fail(.timeout(upstream: route.endpoint.url))
     }
-
 }
