@@ -225,4 +225,26 @@ import Testing
             #expect(ContinuousClock.now - started < .seconds(8))
         }
     }
+
+    /// Connections beyond `listen.max_connections` are answered 503 and closed at once;
+    /// once one closes, there is room again.
+    @Test func connectionsBeyondTheCapAreTurnedAway() async throws {
+        try await GatewayHarness.run(configure: { config in
+            config.listen.maxConnections = 2
+            config.listen.headerReadTimeout = .init(seconds: 2)
+        }) { harness in
+            let port = try #require(harness.client.port)
+            let held = try await withThrowingTaskGroup(of: String.self) { group in
+                // Two connections that send nothing hold both places until the header-read timeout.
+                for _ in 0..<2 {
+                    group.addTask { try await RawHTTPClient.exchange(port: port, bytes: "") }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let third = try await RawHTTPClient.exchange(port: port, bytes: "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", earlyAnswer: true)
+                group.cancelAll()
+                return third
+            }
+            #expect(Self.status(held) == 503)
+        }
+    }
 }
