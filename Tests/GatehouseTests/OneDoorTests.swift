@@ -190,9 +190,15 @@ import Testing
             let cases: [(String, String, Int)] = [
                 ("space before colon", "GET /public/a HTTP/1.1\r\nHost : 127.0.0.1\r\n\r\n", 400),
                 ("obs-fold", "GET /public/a HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: 1\r\n 2\r\n\r\n", 400),
-                ("CL and TE", "POST /public/a HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+                (
+                    "CL and TE",
+                    "POST /public/a HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400
+                ),
                 ("bare LF", "GET /public/a HTTP/1.1\nHost: 127.0.0.1\n\n", 400),
-                ("headers over the limit", "GET /public/a HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n", 431),
+                (
+                    "headers over the limit",
+                    "GET /public/a HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n", 431
+                ),
                 ("TLS ClientHello", "\u{16}\u{03}\u{01}\u{00}\u{a5}\u{01}\u{00}\u{00}\u{a1}\u{03}\u{03}", 400),
                 ("absolute form", "GET http://127.0.0.1/public/a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
                 ("CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n", 405),
@@ -240,7 +246,8 @@ import Testing
                     group.addTask { try await RawHTTPClient.exchange(port: port, bytes: "") }
                 }
                 try await Task.sleep(for: .milliseconds(300))
-                let third = try await RawHTTPClient.exchange(port: port, bytes: "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", earlyAnswer: true)
+                let third = try await RawHTTPClient.exchange(
+                    port: port, bytes: "GET /public/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", earlyAnswer: true)
                 group.cancelAll()
                 return third
             }

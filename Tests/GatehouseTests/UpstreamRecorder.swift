@@ -40,7 +40,8 @@ final class UpstreamRecorder: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(record: { request in box.withLockedValue { $0.append(request) } }))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(record: { request in box.withLockedValue { $0.append(request) } }))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()

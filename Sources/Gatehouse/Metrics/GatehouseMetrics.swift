@@ -25,8 +25,10 @@ public struct GatehouseMetrics: Sendable {
             descriptor: .init(
                 namespace: "gatehouse", metricName: "upstream_latency", unitName: "seconds",
                 helpText: "Time from forwarding a request to the upstream's response head."),
-            buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-                .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)]
+            buckets: [
+                .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+            ]
         )
     }
 
@@ -41,30 +43,27 @@ public struct GatehouseMetrics: Sendable {
 
     /// Counts a proxied request by the status returned to the client.
     public func proxied(status: Int) {
-        proxiedByStatus.counter(status) {
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "gatehouse", metricName: "proxied_requests", unitName: "total",
-                    helpText: "Requests forwarded upstream, by response status."),
-                labels: [("status", String(status))]
-            )
-        }.increment()
+        count(status, in: proxiedByStatus, metric: "proxied_requests", help: "Requests forwarded upstream, by response status.")
     }
 
     /// Counts a request the gateway refused instead of forwarding (400, 401, 403, 404,
     /// login redirects), by status.
     public func refused(status: Int) {
-        refusedByStatus.counter(status) {
+        count(
+            status, in: refusedByStatus, metric: "refused_requests",
+            help: "Requests refused at the door instead of forwarded, by response status.")
+    }
+
+    private func count(_ status: Int, in cache: CounterCache, metric: String, help: String) {
+        cache.counter(status) {
             registry.makeCounter(
-                descriptor: .init(
-                    namespace: "gatehouse", metricName: "refused_requests", unitName: "total",
-                    helpText: "Requests refused at the door instead of forwarded, by response status."),
+                descriptor: .init(namespace: "gatehouse", metricName: metric, unitName: "total", helpText: help),
                 labels: [("status", String(status))]
             )
         }.increment()
     }
 
-    /// Counts a request forwarded on the event loop rather than through the responder.
+    /// Counts a request forwarded upstream by an exchange.
     public func forwardedOnEventLoop() {
         eventLoopForwards.increment()
     }

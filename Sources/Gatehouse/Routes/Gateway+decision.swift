@@ -161,8 +161,7 @@ extension Gateway {
 
     /// The one rendering of a refusal: the page or JSON body, with its status, logged and
     /// counted. Used by the proxy, WebSocket handshakes and (for 400) forward-auth.
-    func refusalResponse(_ refusal: DoorRefusal, reference: String, live: GatewayRuntime, logger: Logger) -> (HTTPResponse, ByteBuffer)
-    {
+    func refusalResponse(_ refusal: DoorRefusal, reference: String, live: GatewayRuntime, logger: Logger) -> (HTTPResponse, ByteBuffer) {
         var fields: HTTPFields = [.cacheControl: "no-store"]
         let status: HTTPResponse.Status
         let body: String

@@ -108,7 +108,9 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// Carries out the door's decision for `head`; sets ``destination`` for its other parts.
-    private func act(on decision: DoorDecision, head: HTTPRequest, lookup: SessionLookup, live: GatewayRuntime, context: ChannelHandlerContext) {
+    private func act(
+        on decision: DoorDecision, head: HTTPRequest, lookup: SessionLookup, live: GatewayRuntime, context: ChannelHandlerContext
+    ) {
         let gateway = router.gateway
         switch decision {
         case .own:
@@ -137,7 +139,8 @@ final class EventLoopProxyHandler: ChannelDuplexHandler, RemovableChannelHandler
             }
             guard let route = gateway.eventLoopRoute(head, forward: forward, peer: peer, live: live) else {
                 // An upstream URL the configuration check refuses; never forwarded another way.
-                let failure = ProxyFailure.unreachable(upstream: forward.upstream?.url ?? "", reason: "the upstream URL is not http(s)://host[:port][/path]")
+                let failure = ProxyFailure.unreachable(
+                    upstream: forward.upstream?.url ?? "", reason: "the upstream URL is not http(s)://host[:port][/path]")
                 let (response, body) = gateway.upstreamFailureResponse(failure, reference: RequestID().description)
                 answer(response, body: body, to: head, context: context, close: false)
                 return
@@ -398,7 +401,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             router.gateway.metrics.proxied(status: machine.status)
             let paused = machine.readPaused
             let finish = machine.responseEnd()
-            end(releaseUpstream: finish.releaseUpstream, closeClient: finish.closeClient, written: written.futureResult, resumeReading: paused)
+            end(
+                releaseUpstream: finish.releaseUpstream, closeClient: finish.closeClient, written: written.futureResult,
+                resumeReading: paused)
         }
     }
 

@@ -32,7 +32,9 @@ final class HTTPFrontHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var lastRequestCloses = false
 
     /// A front for a connection; `refused` counts each answer it gives by status.
-    init(headerReadTimeout: TimeAmount, idleTimeout: TimeAmount, now: NIODeadline, logger: Logger, refused: @escaping @Sendable (Int) -> Void) {
+    init(
+        headerReadTimeout: TimeAmount, idleTimeout: TimeAmount, now: NIODeadline, logger: Logger, refused: @escaping @Sendable (Int) -> Void
+    ) {
         self.timeouts = ConnectionTimeouts(headerRead: headerReadTimeout, idle: idleTimeout, now: now)
         self.logger = logger
         self.refused = refused
