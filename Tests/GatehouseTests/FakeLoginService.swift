@@ -10,6 +10,7 @@ struct FakeLoginService: LoginService {
         var inResponseTo: String?
         var assertionID = UUID().uuidString
         var attributes: [String: [String]] = [:]
+        var sessionIndex: String? = "idx"
         var failWith: String?
 
         func encoded() -> String { (try? JSONEncoder().encode(self))?.base64EncodedString() ?? "" }
@@ -41,7 +42,7 @@ struct FakeLoginService: LoginService {
                 idp: response.issuer)
         }
         let identity = SessionIdentity(
-            nameID: response.nameID, issuer: response.issuer, sessionIndex: "idx", attributes: response.attributes)
+            nameID: response.nameID, issuer: response.issuer, sessionIndex: response.sessionIndex, attributes: response.attributes)
         return LoginCompletion(identity: identity, assertionID: response.assertionID, assertionExpiry: expiry)
     }
 

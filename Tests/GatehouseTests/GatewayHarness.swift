@@ -45,11 +45,13 @@ struct GatewayHarness {
 
     static let html: HTTPFields = [.accept: "text/html,application/xhtml+xml"]
 
-    /// Runs the whole browser login for `path` and returns the session cookie value.
+    /// Runs the whole browser login for `path` and returns the session cookie value. The
+    /// fake IdP asserts `sessionIndex` as the AuthnStatement's SessionIndex.
     func login(
         _ nameID: String = "alice@test.example",
         attributes: [String: [String]] = ["groups": ["staff"], "email": ["alice@test.example"]],
-        path: String = "/docs/a?page=2&q=x"
+        path: String = "/docs/a?page=2&q=x",
+        sessionIndex: String? = "idx"
     ) async throws -> String {
         let first = try await client.execute(uri: path, method: .get, headers: Self.html)
         #expect(first.status == .found)
@@ -60,7 +62,8 @@ struct GatewayHarness {
         let relayState = try #require(idpURL.queryItems?.first { $0.name == "RelayState" }?.value)
         let requestID = try #require(idpURL.queryItems?.first { $0.name == "req" }?.value)
         let binding = try #require(Self.cookie(config.cookie.pendingLoginName, in: start))
-        let response = FakeLoginService.FakeResponse(nameID: nameID, inResponseTo: requestID, attributes: attributes)
+        let response = FakeLoginService.FakeResponse(
+            nameID: nameID, inResponseTo: requestID, attributes: attributes, sessionIndex: sessionIndex)
         let done = try await postACS(response.encoded(), relayState: relayState, binding: binding)
         #expect(done.status == .seeOther)
         #expect(done.headers[.location] == path)

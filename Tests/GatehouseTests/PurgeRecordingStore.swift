@@ -17,7 +17,8 @@ actor PurgeRecordingStore: SessionStore {
     func get(_ id: String) async -> Session? { await inner.get(id) }
     func touch(_ id: String) async { await inner.touch(id) }
     func delete(_ id: String) async { await inner.delete(id) }
-    func deleteAll(nameID: String) async -> Int { await inner.deleteAll(nameID: nameID) }
+    func revoke(_ selector: SessionSelector) async -> Int { await inner.revoke(selector) }
+    func list(nameID: String?, issuer: String?) async -> [SessionSummary] { await inner.list(nameID: nameID, issuer: issuer) }
     func count() async -> Int { await inner.count() }
     func savePendingLogin(_ login: PendingLogin) async { await inner.savePendingLogin(login) }
     func takePendingLogin(relayState: String) async -> PendingLogin? { await inner.takePendingLogin(relayState: relayState) }

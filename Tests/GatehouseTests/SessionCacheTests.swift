@@ -44,13 +44,13 @@ import Testing
         #expect(try await store.get(id) == nil)
     }
 
-    @Test func deprovisioningEndsEveryCachedSessionOfTheUserAtOnce() async throws {
+    @Test func revokingAUserEndsEveryCachedSessionOfTheUserAtOnce() async throws {
         let (store, _, _) = try stores()
         let first = try await store.create(identity: identity)
         let second = try await store.create(identity: identity)
         let bob = try await store.create(identity: SessionIdentity(nameID: "bob", issuer: identity.issuer))
         for id in [first, second, bob] { _ = try await store.get(id) }
-        #expect(try await store.deleteAll(nameID: identity.nameID) == 2)
+        #expect(try await store.revoke(.user(nameID: identity.nameID, issuer: identity.issuer)) == 2)
         #expect(try await store.get(first) == nil)
         #expect(try await store.get(second) == nil)
         #expect(try await store.get(bob)?.identity.nameID == "bob")
@@ -99,6 +99,7 @@ import Testing
         let full = SessionIdentity(
             nameID: "ünïcødé <user> 🙂", nameIDFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
             issuer: "https://idp.example.com", sessionIndex: "_s1",
+            authnContextClassRef: "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
             attributes: [
                 "groups": (0..<200).map { "CN=group-\($0),OU=Groups,DC=example,DC=com" }, "empty": [], "blank": [""],
                 String(repeating: "n", count: 300): [String(repeating: "v", count: 20_000)],

@@ -20,7 +20,7 @@ import Testing
         for text in Self.awkward {
             identities.append(
                 SessionIdentity(
-                    nameID: text, nameIDFormat: text, issuer: text, sessionIndex: text,
+                    nameID: text, nameIDFormat: text, issuer: text, sessionIndex: text, authnContextClassRef: text,
                     attributes: [text: Self.awkward, "k" + text: [text]]))
         }
         for identity in identities {

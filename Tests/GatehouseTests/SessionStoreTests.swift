@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test(arguments: Kind.allCases)
-    func deleteAndDeleteAllEndSessions(_ kind: Kind) async throws {
+    func deleteAndRevokingAUserEndSessions(_ kind: Kind) async throws {
         let store = try makeStore(kind, clock: ManualWallClock(Self.start))
         let first = try await store.create(identity: identity)
         let second = try await store.create(identity: identity)
@@ -70,7 +70,7 @@ import Testing
         let third = try await store.create(identity: bob)
         try await store.delete(first)
         #expect(try await store.get(first) == nil)
-        #expect(try await store.deleteAll(nameID: "alice@example.com") == 1)
+        #expect(try await store.revoke(.user(nameID: "alice@example.com", issuer: identity.issuer)) == 1)
         #expect(try await store.get(second) == nil)
         #expect(try await store.get(third) != nil)
     }

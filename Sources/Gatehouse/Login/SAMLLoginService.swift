@@ -127,6 +127,6 @@ extension SessionIdentity {
         }
         self.init(
             nameID: identity.nameID, nameIDFormat: identity.nameIDFormat, issuer: identity.issuer,
-            sessionIndex: identity.sessionIndex, attributes: attributes)
+            sessionIndex: identity.sessionIndex, authnContextClassRef: identity.authnContextClassRef, attributes: attributes)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A `SessionIdentity` with a dozen group names is some fifty heap objects (every string longer
 /// than 15 bytes, every array, the dictionary); packed, it is one, so a session costs about as
-/// much memory as its text (issue 6: ≤ 2 KB per session).
+/// much memory as its text (the budget is 2 KB per session).
 struct CompactSession: Sendable {
     /// The identity, packed by ``pack(_:)``.
     let packedIdentity: [UInt8]
@@ -25,6 +25,25 @@ struct CompactSession: Sendable {
         return reader.string()
     }
 
+    /// The fields revocation and listing select by, without unpacking the attributes: a sweep
+    /// over every session in memory stays cheap however many groups each holds.
+    var keys: Keys {
+        var reader = Reader(bytes: packedIdentity)
+        let nameID = reader.string()
+        _ = reader.optional()
+        let issuer = reader.string()
+        let sessionIndex = reader.optional()
+        return Keys(nameID: nameID, issuer: issuer, sessionIndex: sessionIndex, authnContextClassRef: reader.optional())
+    }
+
+    /// See ``keys``.
+    struct Keys {
+        var nameID: String
+        var issuer: String
+        var sessionIndex: String?
+        var authnContextClassRef: String?
+    }
+
     func session(idHash: String) -> Session {
         Session(idHash: idHash, identity: identity, createdAt: createdAt, lastSeenAt: lastSeenAt)
     }
@@ -33,13 +52,14 @@ struct CompactSession: Sendable {
         now >= createdAt.addingTimeInterval(timeouts.absolute) || now >= lastSeenAt.addingTimeInterval(timeouts.idle)
     }
 
-    // Layout: nameID, format?, issuer, sessionIndex?, attribute count, then for each attribute
+    // Layout: nameID, format?, issuer, sessionIndex?, authnContextClassRef?, attribute count, then for each attribute
     // its name, value count and values. Strings are a varint length and UTF-8; an optional is a
     // presence byte first.
     static func pack(_ identity: SessionIdentity) -> [UInt8] {
         var bytes: [UInt8] = []
         var size = 16 + identity.nameID.utf8.count + identity.issuer.utf8.count
         size += (identity.nameIDFormat?.utf8.count ?? 0) + (identity.sessionIndex?.utf8.count ?? 0)
+        size += identity.authnContextClassRef?.utf8.count ?? 0
         for (name, values) in identity.attributes {
             size += 4 + name.utf8.count + values.reduce(0) { $0 + 2 + $1.utf8.count }
         }
@@ -64,6 +84,7 @@ struct CompactSession: Sendable {
         optional(identity.nameIDFormat)
         string(identity.issuer)
         optional(identity.sessionIndex)
+        optional(identity.authnContextClassRef)
         varint(identity.attributes.count)
         for (name, values) in identity.attributes {
             string(name)
@@ -79,6 +100,7 @@ struct CompactSession: Sendable {
         let format = reader.optional()
         let issuer = reader.string()
         let sessionIndex = reader.optional()
+        let authnContextClassRef = reader.optional()
         var attributes: [String: [String]] = [:]
         let count = reader.varint()
         attributes.reserveCapacity(count)
@@ -90,7 +112,9 @@ struct CompactSession: Sendable {
             for _ in 0..<valueCount { values.append(reader.string()) }
             attributes[name] = values
         }
-        return SessionIdentity(nameID: nameID, nameIDFormat: format, issuer: issuer, sessionIndex: sessionIndex, attributes: attributes)
+        return SessionIdentity(
+            nameID: nameID, nameIDFormat: format, issuer: issuer, sessionIndex: sessionIndex,
+            authnContextClassRef: authnContextClassRef, attributes: attributes)
     }
 
     /// Reads what ``pack(_:)`` wrote (only ever our own bytes, never input from outside).

@@ -61,12 +61,40 @@ public final class MemorySessionStore: SessionStore {
         state.withLock { $0.sessions[key] = nil }
     }
 
-    public func deleteAll(nameID: String) async -> Int {
+    public func revoke(_ selector: SessionSelector) async -> Int {
         state.withLock { state in
-            let doomed = state.sessions.filter { $0.value.nameID == nameID }.keys
-            for key in doomed { state.sessions[key] = nil }
-            return doomed.count
+            switch selector {
+            case .all:
+                defer { state.sessions.removeAll() }
+                return state.sessions.count
+            case .idHash(let hash):
+                guard SessionID.isWellFormedHash(hash) else { return 0 }
+                return state.sessions.removeValue(forKey: HashKey(hex: hash)) == nil ? 0 : 1
+            case .user, .sessionIndex:
+                let doomed = state.sessions.filter { key, session in
+                    let keys = session.keys
+                    return selector.matches(
+                        idHash: key.hex, nameID: keys.nameID, issuer: keys.issuer, sessionIndex: keys.sessionIndex)
+                }.keys
+                for key in doomed { state.sessions[key] = nil }
+                return doomed.count
+            }
         }
+    }
+
+    public func list(nameID: String?, issuer: String?) async -> [SessionSummary] {
+        let now = clock.now
+        let found = state.withLock { state in
+            state.sessions.compactMap { key, session -> SessionSummary? in
+                guard !session.isExpired(at: now, timeouts: timeouts) else { return nil }
+                let keys = session.keys
+                guard nameID.map({ $0 == keys.nameID }) ?? true, issuer.map({ $0 == keys.issuer }) ?? true else { return nil }
+                return SessionSummary(
+                    idHash: key.hex, issuer: keys.issuer, nameID: keys.nameID, sessionIndex: keys.sessionIndex,
+                    authnContextClassRef: keys.authnContextClassRef, createdAt: session.createdAt, lastSeenAt: session.lastSeenAt)
+            }
+        }
+        return found.sorted { ($0.createdAt, $0.idHash) < ($1.createdAt, $1.idHash) }
     }
 
     public func count() async -> Int {
@@ -119,6 +147,14 @@ private struct HashKey: Hashable, Sendable {
             words[index / 16] = words[index / 16] << 4 | UInt64(digit & 0x0F)
         }
         self.words = (words[0], words[1], words[2], words[3])
+    }
+
+    /// The 64 hex digits again, for listing.
+    var hex: String {
+        [words.0, words.1, words.2, words.3].map { word in
+            let digits = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }.joined()
     }
 
     static func == (lhs: HashKey, rhs: HashKey) -> Bool { lhs.words == rhs.words }

@@ -9,7 +9,9 @@ import GRDB
 ///
 /// Sessions read or created in the last `cacheLifetime` seconds are answered from memory
 /// (``SessionCache``): the proxy path then costs no database read and no JSON decode per
-/// request. Deleting, touching or purging through this store updates the cache at once.
+/// request. Deleting, revoking, touching or purging through this store updates the cache at
+/// once; another process sharing the file (`gatehouse sessions revoke`) is seen within
+/// `cacheLifetime`.
 public final class SQLiteSessionStore: SessionStore {
     private let pool: DatabasePool
     private let timeouts: SessionTimeouts
@@ -68,9 +70,16 @@ public final class SQLiteSessionStore: SessionStore {
             let at = session.createdAt.timeIntervalSince1970
             // Cached statements: the login and proxy paths run these constantly; compiling the
             // SQL each time was a visible share of a login.
+            let identity = session.identity
             try db.cachedStatement(
-                sql: "INSERT INTO sessions (id_hash, name_id, identity, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [session.idHash, session.identity.nameID, payload, at, at])
+                sql: """
+                    INSERT INTO sessions (id_hash, name_id, issuer, session_index, authn_context_class_ref, identity, \
+                    created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                session.idHash, identity.nameID, identity.issuer, identity.sessionIndex, identity.authnContextClassRef, payload,
+                at, at,
+            ])
         }
     }
 
@@ -140,12 +149,55 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
-    public func deleteAll(nameID: String) async throws -> Int {
-        cache.remove(nameID: nameID)
-        defer { cache.remove(nameID: nameID) }
+    public func revoke(_ selector: SessionSelector) async throws -> Int {
+        let (condition, arguments): (String, StatementArguments)
+        switch selector {
+        case .idHash(let hash):
+            guard SessionID.isWellFormedHash(hash) else { return 0 }
+            (condition, arguments) = ("id_hash = ?", [hash.lowercased()])
+        case .user(let nameID, nil):
+            (condition, arguments) = ("name_id = ?", [nameID])
+        case .user(let nameID, let issuer?):
+            (condition, arguments) = ("name_id = ? AND issuer = ?", [nameID, issuer])
+        case .sessionIndex(let sessionIndex, let issuer):
+            (condition, arguments) = ("issuer = ? AND session_index = ?", [issuer, sessionIndex])
+        case .all:
+            (condition, arguments) = ("1", [])
+        }
+        // Before and after the write, as in delete: a read that raced the revocation cannot
+        // leave one of its sessions cached.
+        cache.remove(selector)
+        defer { cache.remove(selector) }
         return try await pool.write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE name_id = ?", arguments: [nameID])
+            try db.execute(sql: "DELETE FROM sessions WHERE " + condition, arguments: arguments)
             return db.changesCount
+        }
+    }
+
+    public func list(nameID: String?, issuer: String?) async throws -> [SessionSummary] {
+        let now = clock.now.timeIntervalSince1970
+        var sql = """
+            SELECT id_hash, issuer, name_id, session_index, authn_context_class_ref, created_at, last_seen_at
+            FROM sessions WHERE last_seen_at > ? AND created_at > ?
+            """
+        var arguments: StatementArguments = [now - timeouts.idle, now - timeouts.absolute]
+        if let nameID {
+            sql += " AND name_id = ?"
+            arguments += [nameID]
+        }
+        if let issuer {
+            sql += " AND issuer = ?"
+            arguments += [issuer]
+        }
+        sql += " ORDER BY created_at, id_hash"
+        return try await pool.read { [sql, arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                SessionSummary(
+                    idHash: row["id_hash"], issuer: row["issuer"], nameID: row["name_id"], sessionIndex: row["session_index"],
+                    authnContextClassRef: row["authn_context_class_ref"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    lastSeenAt: Date(timeIntervalSince1970: row["last_seen_at"]))
+            }
         }
     }
 
@@ -240,7 +292,7 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
-    private static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(
@@ -274,6 +326,27 @@ public final class SQLiteSessionStore: SessionStore {
                     CREATE INDEX sessions_created_at ON sessions (created_at);
                     CREATE INDEX pending_logins_expires_at ON pending_logins (expires_at);
                     CREATE INDEX replay_cache_expires_at ON replay_cache (expires_at);
+                    """
+            )
+        }
+        // Revocation selects by IdP + NameID and by IdP + SessionIndex, so both leave the JSON
+        // for columns of their own. Rows written before this migration get them from their
+        // JSON (AuthnContextClassRef was not kept then, so it stays null for them). NameID
+        // leads the user index so that it also serves `sessions revoke --user` without an IdP;
+        // the SessionIndex index is partial because many IdPs send none.
+        migrator.registerMigration("v3 revocation keys") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE sessions ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE sessions ADD COLUMN session_index TEXT;
+                    ALTER TABLE sessions ADD COLUMN authn_context_class_ref TEXT;
+                    UPDATE sessions SET
+                        issuer = coalesce(json_extract(CAST(identity AS TEXT), '$.issuer'), ''),
+                        session_index = json_extract(CAST(identity AS TEXT), '$.sessionIndex')
+                    WHERE json_valid(CAST(identity AS TEXT));
+                    DROP INDEX sessions_name_id;
+                    CREATE INDEX sessions_user ON sessions (name_id, issuer);
+                    CREATE INDEX sessions_session_index ON sessions (issuer, session_index) WHERE session_index IS NOT NULL;
                     """
             )
         }

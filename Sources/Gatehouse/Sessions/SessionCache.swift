@@ -5,8 +5,8 @@ import Synchronization
 ///
 /// It sits in front of a durable store so that an app's burst of requests (a page and its
 /// assets) costs one database read and one JSON decode instead of one each. The owner removes
-/// an entry whenever it deletes, touches or purges the session, so in this process a logout or
-/// deprovisioning takes effect at once; a deletion made by another process sharing the
+/// an entry whenever it deletes, touches, revokes or purges the session, so in this process a
+/// logout or revocation takes effect at once; a deletion made by another process sharing the
 /// database is seen within ``lifetime``.
 final class SessionCache: Sendable {
     /// How long an entry is trusted without asking the database again.
@@ -76,10 +76,15 @@ final class SessionCache: Sendable {
         }
     }
 
-    func remove(nameID: String) {
+    /// Removes every entry `selector` names (a revocation made through the owner).
+    func remove(_ selector: SessionSelector) {
         state.withLock { state in
             state.generation &+= 1
-            state.entries = state.entries.filter { $0.value.session.identity.nameID != nameID }
+            state.entries = state.entries.filter { hash, entry in
+                let identity = entry.session.identity
+                return !selector.matches(
+                    idHash: hash, nameID: identity.nameID, issuer: identity.issuer, sessionIndex: identity.sessionIndex)
+            }
         }
     }
 

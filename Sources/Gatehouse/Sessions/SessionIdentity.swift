@@ -12,6 +12,8 @@ public struct SessionIdentity: Sendable, Codable, Equatable {
     public var issuer: String
     /// The AuthnStatement's SessionIndex, for single logout.
     public var sessionIndex: String?
+    /// How the user authenticated at the IdP (the AuthnContextClassRef), if the IdP said.
+    public var authnContextClassRef: String?
     /// Attribute values keyed by attribute Name (and FriendlyName, when the IdP sent one).
     public var attributes: [String: [String]]
 
@@ -21,12 +23,14 @@ public struct SessionIdentity: Sendable, Codable, Equatable {
         nameIDFormat: String? = nil,
         issuer: String,
         sessionIndex: String? = nil,
+        authnContextClassRef: String? = nil,
         attributes: [String: [String]] = [:]
     ) {
         self.nameID = nameID
         self.nameIDFormat = nameIDFormat
         self.issuer = issuer
         self.sessionIndex = sessionIndex
+        self.authnContextClassRef = authnContextClassRef
         self.attributes = attributes
     }
 
@@ -54,6 +58,7 @@ extension SessionIdentity {
     public func storageJSON() -> Data {
         // Every string plus quotes and separators; escapes are rare enough to grow into.
         var size = 96 + nameID.utf8.count + issuer.utf8.count + (nameIDFormat?.utf8.count ?? 0) + (sessionIndex?.utf8.count ?? 0)
+        size += 24 + (authnContextClassRef?.utf8.count ?? 0)
         for (name, values) in attributes {
             size += name.utf8.count + 6
             for value in values { size += value.utf8.count + 3 }
@@ -72,6 +77,10 @@ extension SessionIdentity {
         if let sessionIndex {
             Self.appendKey("sessionIndex", to: &out)
             Self.appendString(sessionIndex, to: &out)
+        }
+        if let authnContextClassRef {
+            Self.appendKey("authnContextClassRef", to: &out)
+            Self.appendString(authnContextClassRef, to: &out)
         }
         Self.appendKey("attributes", to: &out)
         out.append(UInt8(ascii: "{"))

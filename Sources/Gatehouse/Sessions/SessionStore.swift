@@ -11,10 +11,14 @@ public protocol SessionStore: Sendable {
     func get(_ id: String) async throws -> Session?
     /// Marks the session as used now, which pushes back its idle timeout.
     func touch(_ id: String) async throws
-    /// Ends one session.
+    /// Ends one session (logout: the caller holds the cookie).
     func delete(_ id: String) async throws
-    /// Ends every session of a user (deprovisioning); returns how many ended.
-    @discardableResult func deleteAll(nameID: String) async throws -> Int
+    /// Ends every session `selector` names and returns how many it removed. The next request
+    /// of an ended session is refused on every route of this process, even one answered from
+    /// ``cachedSession(_:)``; processes sharing a SQLite file see it within its cache lifetime.
+    @discardableResult func revoke(_ selector: SessionSelector) async throws -> Int
+    /// The live sessions, oldest first; `nameID` and `issuer`, when given, must match exactly.
+    func list(nameID: String?, issuer: String?) async throws -> [SessionSummary]
     /// The number of live sessions.
     func count() async throws -> Int
     /// Saves a login in flight, keyed by its RelayState.
