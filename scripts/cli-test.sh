@@ -11,8 +11,8 @@ check() { # check NAME CONDITION-EXIT-STATUS
 }
 args=(--idp-metadata Fixtures/saml/metadata/idp.xml --sp-entity-id https://sp.example.com/saml/metadata
     --acs-url https://sp.example.com/saml/acs --now 2026-06-01T12:01:00Z --in-response-to _req-3c8d41a2)
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+out=$(mktemp) err=$(mktemp) scratch=$(mktemp -d)
+trap 'rm -rf "$out" "$err" "$scratch"' EXIT
 
 "$gatehouse" verify-response "${args[@]}" Fixtures/saml/valid.xml >"$out" 2>"$err"
 check "valid response exits 0" $?
@@ -60,6 +60,22 @@ check "metadata inspect of an aggregate exits 0" $?
 grep -q "SHA-256:" "$out"; check "metadata inspect lists certificate fingerprints" $?
 "$gatehouse" metadata inspect Fixtures/saml/valid.xml >/dev/null 2>&1
 [ $? -eq 2 ]; check "metadata inspect of a non-metadata file exits 2" $?
+
+# `sessions` works on the configured store from outside the gateway. Revocation reaching a running
+# gateway is tested in Swift (SessionsCommandTests), where the test can log in.
+printf 'external_url: http://localhost\nupstreams:\n  - url: http://127.0.0.1:9\nsession:\n  store: %s\n  path: %s\n' \
+    memory "$scratch/s.sqlite" >"$scratch/memory.yaml"
+"$gatehouse" sessions revoke --all --config "$scratch/memory.yaml" >"$out" 2>"$err"
+status=$?
+[ "$status" -eq 2 ] && grep -q "memory" "$err" && [ ! -s "$out" ]
+check "sessions revoke with the memory store exits 2 and says it cannot reach it (got $status)" $?
+"$gatehouse" sessions revoke --config "$scratch/memory.yaml" >/dev/null 2>&1
+[ $? -eq 2 ]; check "sessions revoke without a selection exits 2" $?
+sed 's/store: memory/store: sqlite/' "$scratch/memory.yaml" >"$scratch/sqlite.yaml"
+"$gatehouse" sessions list --config "$scratch/sqlite.yaml" >/dev/null 2>"$err"
+status=$?
+[ "$status" -eq 2 ] && grep -q "$scratch/s.sqlite" "$err" && [ ! -e "$scratch/s.sqlite" ]
+check "sessions list with a missing database exits 2 and creates nothing (got $status)" $?
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
