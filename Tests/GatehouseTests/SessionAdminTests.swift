@@ -38,9 +38,9 @@ import Testing
     @Test func tableShowsOneAlignedLinePerSessionAndEscapesControlCharacters() async throws {
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_780_000_000))
         let store = MemorySessionStore(clock: clock)
-        let first = try await store.create(identity: SessionIdentity(nameID: "alice", issuer: "https://idp", sessionIndex: "s1"))
+        let first = await store.create(identity: SessionIdentity(nameID: "alice", issuer: "https://idp", sessionIndex: "s1"))
         clock.advance(by: 60)
-        _ = try await store.create(identity: SessionIdentity(nameID: "eve\nFORGED LINE", issuer: "https://idp"))
+        _ = await store.create(identity: SessionIdentity(nameID: "eve\nFORGED LINE", issuer: "https://idp"))
         let table = SessionAdmin.table(try await SessionAdmin(store: store).list())
         let lines = table.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 3)

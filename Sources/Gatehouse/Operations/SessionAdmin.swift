@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What `gatehouse sessions` does: lists and revokes sessions in the store the configuration
 /// names, from a process other than the running gateway.
