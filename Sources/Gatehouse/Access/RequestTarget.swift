@@ -22,20 +22,23 @@ public struct RequestTarget: Sendable, Equatable {
     /// The target `target` (origin form: path and optional query) as the gateway reads it,
     /// or why it is refused.
     public static func parse(_ target: String, settings: PathSettings = PathSettings()) -> Result<RequestTarget, PathRefusal> {
-        let bytes = Array(target.utf8)
-        guard bytes.first == UInt8(ascii: "/") else { return .failure(.notOriginForm) }
-        var end = bytes.count
+        let utf8 = target.utf8
+        guard utf8.first == UInt8(ascii: "/") else { return .failure(.notOriginForm) }
+        // Most targets are clean: read them in place, without copying their bytes.
+        let mark = utf8.firstIndex(of: UInt8(ascii: "?"))
         var query: String?
-        if let mark = bytes.firstIndex(of: UInt8(ascii: "?")) {
-            end = mark
-            let rest = bytes[(mark + 1)...]
+        if let mark {
+            let rest = utf8[utf8.index(after: mark)...]
             if let refusal = checkQuery(rest) { return .failure(refusal) }
-            query = String(decoding: rest, as: UTF8.self)
+            query = String(target[target.index(after: mark)...])
         }
+        if isClean(utf8[..<(mark ?? utf8.endIndex)]) {
+            let path = mark.map { String(target[..<$0]) } ?? target
+            return .success(RequestTarget(path: path, encodedPath: path, query: query))
+        }
+        let bytes = Array(utf8)
+        let end = mark.map { utf8.distance(from: utf8.startIndex, to: $0) } ?? bytes.count
         let raw = bytes[..<end]
-        if let clean = cleanPath(raw, settings: settings) {
-            return .success(RequestTarget(path: clean, encodedPath: clean, query: query))
-        }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(raw.count)
         var index = raw.startIndex
@@ -74,25 +77,24 @@ public struct RequestTarget: Sendable, Equatable {
         return .success(RequestTarget(path: path, encodedPath: encode(path), query: query))
     }
 
-    /// The raw path when it is already in the form ``parse(_:settings:)`` would give and
+    /// True when the raw path is already in the form ``parse(_:settings:)`` would give and
     /// needs no encoding: only bytes that are forwarded as they are, no empty, `.` or `..`
     /// segment. Most request paths are like that.
-    private static func cleanPath(_ raw: ArraySlice<UInt8>, settings: PathSettings) -> String? {
+    private static func isClean(_ raw: Substring.UTF8View) -> Bool {
         var segmentLength = 0
         var segmentDots = 0
         for byte in raw.dropFirst() {
             if byte == UInt8(ascii: "/") {
-                if segmentLength == 0 || (segmentDots == segmentLength && segmentLength <= 2) { return nil }
+                if segmentLength == 0 || (segmentDots == segmentLength && segmentLength <= 2) { return false }
                 segmentLength = 0
                 segmentDots = 0
                 continue
             }
-            guard isForwardedAsIs(byte) else { return nil }
+            guard isForwardedAsIs(byte) else { return false }
             segmentLength += 1
             if byte == UInt8(ascii: ".") { segmentDots += 1 }
         }
-        if segmentLength > 0, segmentDots == segmentLength, segmentLength <= 2 { return nil }
-        return String(decoding: raw, as: UTF8.self)
+        return !(segmentLength > 0 && segmentDots == segmentLength && segmentLength <= 2)
     }
 
     /// The segments of decoded `text` with `//` collapsed and `.`/`..` resolved; a trailing
@@ -143,7 +145,7 @@ public struct RequestTarget: Sendable, Equatable {
     }
 
     /// A query is passed on as received, so it may hold no byte a parser could read two ways.
-    private static func checkQuery(_ query: ArraySlice<UInt8>) -> PathRefusal? {
+    private static func checkQuery(_ query: Substring.UTF8View) -> PathRefusal? {
         for byte in query {
             if byte == UInt8(ascii: "#") { return .fragment }
             if byte <= 0x20 || byte >= 0x7f { return .invalidCharacter }

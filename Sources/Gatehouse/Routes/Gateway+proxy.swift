@@ -78,12 +78,18 @@ extension Gateway {
     /// whatever headers are left after hop-by-hop removal (``RequestHeadCheck`` has made sure
     /// the request's own framing can be read only one way).
     static func framed(_ fields: HTTPFields, like request: HTTPFields) -> HTTPFields {
+        let chunked = isChunked(request)
+        let length = chunked ? nil : request[.contentLength]
+        // Most requests: no body, nothing left to remove; keep the value as it is.
+        if !chunked, length == nil, !fields.contains(where: { $0.name == .contentLength || $0.name == .transferEncoding }) {
+            return fields
+        }
         var result = fields
         result[.contentLength] = nil
         result[.transferEncoding] = nil
-        if isChunked(request) {
+        if chunked {
             result[.transferEncoding] = "chunked"
-        } else if let length = request[.contentLength] {
+        } else if let length {
             result[.contentLength] = length
         }
         return result

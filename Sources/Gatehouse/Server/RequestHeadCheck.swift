@@ -27,8 +27,32 @@ enum RequestHeadCheck {
         guard head.uri.utf8.first == UInt8(ascii: "/") else {
             return Refusal(status: .badRequest, reason: "The request target must be a path that starts with /.")
         }
+        // One pass over the names first: most heads carry one Host and nothing to frame.
+        var hosts = 0
+        var hostValue = ""
+        var others = false
+        for (name, value) in head.headers {
+            switch name.utf8.count {
+            case 4 where isName(name, "host"):
+                hosts += 1
+                hostValue = value
+            case 6 where isName(name, "expect"), 14 where isName(name, "content-length"),
+                17 where isName(name, "transfer-encoding"):
+                others = true
+            default:
+                continue
+            }
+        }
+        if hosts == 1, !others {
+            return isHostValue(hostValue) ? nil : Refusal(status: .badRequest, reason: "The Host header is not a host name and port.")
+        }
         if let refusal = hostRefusal(head) { return refusal }
         return framingRefusal(head)
+    }
+
+    /// True when header name `name` is `lowercase` ignoring ASCII case.
+    private static func isName(_ name: String, _ lowercase: String) -> Bool {
+        name.utf8.lazy.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }.elementsEqual(lowercase.utf8)
     }
 
     /// `head` without its `Upgrade` header unless it is a complete WebSocket handshake (the
@@ -36,8 +60,8 @@ enum RequestHeadCheck {
     /// dropping it changes nothing upstream; NIO's upgrade handler, which sees the head next,
     /// drops the request of an upgrade it cannot perform instead of handing it on.
     static func withoutStrayUpgrade(_ head: HTTPRequestHead) -> HTTPRequestHead {
+        guard head.headers.contains(name: "upgrade") else { return head }
         let upgrades = head.headers["upgrade"]
-        guard !upgrades.isEmpty else { return head }
         let connection = head.headers["connection"].flatMap { $0.split(separator: ",") }.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
