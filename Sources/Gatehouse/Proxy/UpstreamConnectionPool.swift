@@ -108,7 +108,7 @@ final class UpstreamConnectionPool: UpstreamConnector {
     /// Connections are shared only by the same endpoint (address, TLS settings) on one loop.
     private struct Key: Hashable {
         let loop: ObjectIdentifier
-        let endpoint: UpstreamEndpoint
+        let endpoint: Int
     }
 
     /// Idle connections kept per event loop and upstream; more are closed when released.
@@ -122,7 +122,7 @@ final class UpstreamConnectionPool: UpstreamConnector {
 
     /// An idle connection to `endpoint` on `loop` (reused: true), or a new one.
     func acquire(_ endpoint: UpstreamEndpoint, on loop: any EventLoop) -> EventLoopFuture<(UpstreamConnection, reused: Bool)> {
-        let key = Key(loop: ObjectIdentifier(loop), endpoint: endpoint)
+        let key = Key(loop: ObjectIdentifier(loop), endpoint: endpoint.poolKey)
         while let connection = idle.withLockedValue({ $0[key]?.popLast() }) {
             if connection.channel.isActive { return loop.makeSucceededFuture((connection, reused: true)) }
         }
@@ -148,7 +148,7 @@ final class UpstreamConnectionPool: UpstreamConnector {
             .connect(host: endpoint.host, port: endpoint.port)
             .flatMapThrowing { [idle] channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
-                let key = Key(loop: ObjectIdentifier(channel.eventLoop), endpoint: endpoint)
+                let key = Key(loop: ObjectIdentifier(channel.eventLoop), endpoint: endpoint.poolKey)
                 channel.closeFuture.whenComplete { _ in
                     idle.withLockedValue { idle in idle[key]?.removeAll { $0.channel === channel } }
                 }
@@ -166,7 +166,7 @@ final class UpstreamConnectionPool: UpstreamConnector {
             channel.close(promise: nil)
             return
         }
-        let key = Key(loop: ObjectIdentifier(channel.eventLoop), endpoint: endpoint)
+        let key = Key(loop: ObjectIdentifier(channel.eventLoop), endpoint: endpoint.poolKey)
         let kept = idle.withLockedValue { idle -> Bool in
             var list = idle[key] ?? []
             guard list.count < maxIdlePerKey else { return false }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// An upstream as the proxy connects to it.
 struct UpstreamEndpoint: Sendable, Hashable {
@@ -16,6 +17,10 @@ struct UpstreamEndpoint: Sendable, Hashable {
     var readTimeout: TimeAmount
     /// TLS for an `https` upstream.
     var tls: UpstreamTLS?
+    /// The configured URL's path (without a trailing `/`), put before every request's path.
+    var basePath: String
+    /// Tells endpoints apart in the connection pool without hashing their strings.
+    let poolKey: Int
 
     /// The endpoint of `upstream`, or nil when it is not a plain `http(s)://host[:port][/path]`
     /// URL (userinfo, query or fragment in it), or its TLS settings cannot be loaded.
@@ -58,6 +63,10 @@ struct UpstreamEndpoint: Sendable, Hashable {
             guard let tls = UpstreamTLS(caFile: upstream.caFile, serverHostname: isIPLiteral ? nil : String(host)) else { return nil }
             self.tls = tls
         }
+        var basePath = String(rest.dropFirst(authority.count))
+        while basePath.hasSuffix("/") { basePath.removeLast() }
+        self.basePath = basePath
+        self.poolKey = Self.nextKey.add(1, ordering: .relaxed).newValue
         self.origin = String(url.prefix(schemeLength + authority.count))
         self.authority = String(authority)
         self.host = String(host)
@@ -66,6 +75,10 @@ struct UpstreamEndpoint: Sendable, Hashable {
         self.connectTimeout = .seconds(Int64(upstream.connectTimeout.seconds))
         self.readTimeout = .seconds(Int64(upstream.readTimeout.seconds))
     }
+}
+
+extension UpstreamEndpoint {
+    fileprivate static let nextKey = Atomic<Int>(0)
 }
 
 /// The TLS client side of an `https` upstream: certificates verified against the system's

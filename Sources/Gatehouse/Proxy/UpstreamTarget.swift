@@ -2,15 +2,23 @@
 public struct UpstreamTarget: Sendable, Equatable {
     /// Index of the upstream in the configuration.
     public var index: Int
-    /// The absolute URL for the upstream request.
-    public var url: String
-    /// The path and query the upstream is asked for (``url`` without the upstream's origin).
+    /// The upstream's configured URL without a trailing `/`.
+    public var base: String
+    /// The path and query the upstream is asked for, after ``base``.
     public var pathAndQuery: String
+    /// The absolute URL for the upstream request.
+    public var url: String { base + pathAndQuery }
 
-    /// A target.
+    /// A target: `url` is the whole URL, ending in `pathAndQuery`.
     public init(index: Int, url: String, pathAndQuery: String = "") {
         self.index = index
-        self.url = url
+        self.base = url.hasSuffix(pathAndQuery) ? String(url.dropLast(pathAndQuery.count)) : url
+        self.pathAndQuery = pathAndQuery
+    }
+
+    private init(index: Int, base: String, pathAndQuery: String) {
+        self.index = index
+        self.base = base
         self.pathAndQuery = pathAndQuery
     }
 
@@ -39,10 +47,10 @@ public struct UpstreamTarget: Sendable, Equatable {
                 encoded = RequestTarget.encode(path)
             }
         }
-        let pathAndQuery = encoded + (target.query.map { "?" + $0 } ?? "")
-        var url = upstream.url
-        while url.hasSuffix("/") { url.removeLast() }
-        return UpstreamTarget(index: index, url: url + pathAndQuery, pathAndQuery: pathAndQuery)
+        let pathAndQuery = target.query.map { encoded + "?" + $0 } ?? encoded
+        var base = upstream.url
+        while base.hasSuffix("/") { base.removeLast() }
+        return UpstreamTarget(index: index, base: base, pathAndQuery: pathAndQuery)
     }
 
     /// The upstream for the raw request target `target`, read with the default path

@@ -21,10 +21,8 @@ extension Gateway {
     /// authority, the canonical path, the rewritten headers) and where to connect; nil when
     /// the upstream is not one the pool connects to.
     func eventLoopRoute(_ request: HTTPRequest, forward: DoorForward, peer: String?, live: GatewayRuntime) -> EventLoopRoute? {
-        guard let upstream = forward.upstream, let endpoint = live.proxy.endpoint(upstream.index), upstream.url.hasPrefix(endpoint.origin)
-        else { return nil }
-        var upstreamPath = String(upstream.url.dropFirst(endpoint.origin.count))
-        if !upstreamPath.hasPrefix("/") { upstreamPath = "/" + upstreamPath }
+        guard let upstream = forward.upstream, let endpoint = live.proxy.endpoint(upstream.index) else { return nil }
+        let upstreamPath = endpoint.basePath.isEmpty ? upstream.pathAndQuery : endpoint.basePath + upstream.pathAndQuery
         let fields = upstreamHeaders(request, identity: forward.identity, peer: peer, live: live, sessionKey: forward.sessionKey)
         let head = HTTPRequest(method: request.method, scheme: nil, authority: endpoint.authority, path: upstreamPath, headerFields: fields)
         let close = HopByHopHeaders.connectionLists("close", in: request.headerFields)
