@@ -17,6 +17,7 @@ public enum DemoLauncher {
         // Registered like any IdP: the gateway validates the development IdP's responses in full.
         try Data(idp.metadataXML.utf8).write(to: idps.appendingPathComponent("development-idp.xml"), options: .atomic)
         config.idpMetadataDirectory = idps.path
+        config.upstreams = upstreams(config.upstreams, appPort: upstreamPort)
         if config.session.store == .sqlite {
             config.session.path = state.appendingPathComponent("sessions.sqlite").path
         }
@@ -35,5 +36,17 @@ public enum DemoLauncher {
         let upstream = Task { try await DemoUpstream.application(port: upstreamPort).run() }
         defer { upstream.cancel() }
         try await GatehouseLauncher.serve(config: config, developmentIdP: idp)
+    }
+
+    /// The demo app is the demo's one upstream: wherever `--app-port` puts it, every
+    /// configured upstream is moved there (keeping its prefix and timeouts).
+    public static func upstreams(_ configured: [UpstreamSettings], appPort: Int) -> [UpstreamSettings] {
+        let app = "http://127.0.0.1:\(appPort)"
+        guard !configured.isEmpty else { return [UpstreamSettings(url: app)] }
+        return configured.map { upstream in
+            var moved = upstream
+            moved.url = app
+            return moved
+        }
     }
 }
