@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gatehouse benchmarks (issue 6): installs what is missing, builds release once, runs every
+# Gatehouse benchmarks: installs what is missing, builds release once, runs every
 # part and prints one table (also written to Benchmarks/results/YYYY-MM-DD-HHMM.md).
 #
 #   Benchmarks/run.sh            full run (about 10–15 minutes on 2 cores)

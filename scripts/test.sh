@@ -14,7 +14,7 @@ fi
 
 swift build --build-tests
 swift test --skip-build
-# Smoke run of the benchmark harness (issue 6) on the debug build just made, so the harness
+# Smoke run of the benchmark harness on the debug build just made, so the harness
 # cannot silently rot; about a minute. Its figures mean nothing: real runs use the release build.
 Benchmarks/run.sh --quick --debug
 scripts/cli-test.sh

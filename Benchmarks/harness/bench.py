@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs every Gatehouse benchmark (issue 6) and prints one table, each figure beside its
+"""Runs every Gatehouse benchmark and prints one table, each figure beside its
 reference measured in the same run. Called by Benchmarks/run.sh after the release build.
 
 Contenders alternate (A B A B …) over several rounds; the table shows the median and the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end suite (issue 5): real headless Chromium -> gatehouse serve -> pysaml2 IdPs, with an
+# End-to-end suite: real headless Chromium -> gatehouse serve -> pysaml2 IdPs, with an
 # echo upstream behind the gateway. Installs what is missing, builds gatehouse, starts every
 # process on 127.0.0.1, runs pytest, and stops everything it started.
 #
@@ -68,7 +68,7 @@ if ! "$gatehouse" serve --help >/dev/null 2>&1; then
     say "gatehouse has no 'serve' subcommand yet, so the browser scenarios cannot run."
     say "running the tests that need no server, then failing on purpose"
     run_pytest "$e2e/test_idp.py" "$e2e/test_upstream.py" "$e2e/test_idp_metadata.py" || true
-    say "FAILED: the server is missing: '$gatehouse serve' does not exist (issue 4)"
+    say "FAILED: the server is missing: '$gatehouse serve' does not exist"
     exit 3
 fi
 

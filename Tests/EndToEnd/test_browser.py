@@ -1,5 +1,5 @@
-"""Real headless Chromium through gatehouse serve, the pysaml2 IdPs and the echo upstream
-(issue 5, item 1). Needs the stack run.sh starts; see conftest.py for what it holds."""
+"""Real headless Chromium through gatehouse serve, the pysaml2 IdPs and the echo upstream.
+Needs the stack run.sh starts; see conftest.py for what it holds."""
 
 import base64
 import re
