@@ -12,6 +12,9 @@ if [ -n "$offenders" ]; then
     exit 1
 fi
 
+# Style: swift-format with the committed .swift-format has nothing to say.
+swift format lint --strict -r Sources Tests Benchmarks/Sources Package.swift
+
 swift build --build-tests
 swift test --skip-build
 # Smoke run of the benchmark harness on the debug build just made, so the harness

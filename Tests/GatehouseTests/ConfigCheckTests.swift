@@ -50,7 +50,9 @@ import Testing
         #expect(late.contains { $0.severity == .error && $0.message.contains("expired") })
     }
 
-    @Test(arguments: ["app.example.com", "ftp://app.example.com", "https://", "https://app.example.com/base", "https://app.example.com?x=1"])
+    @Test(arguments: [
+        "app.example.com", "ftp://app.example.com", "https://", "https://app.example.com/base", "https://app.example.com?x=1",
+    ])
     func insaneExternalURLIsAnError(_ url: String) throws {
         var config = try goodConfig()
         config.externalURL = url

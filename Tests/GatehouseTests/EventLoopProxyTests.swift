@@ -152,7 +152,9 @@ import Testing
 
     /// A response framed by closing the connection reaches the client framed as chunks.
     @Test func responseWithoutLengthIsReframed() async throws {
-        let upstream = try await ScriptedUpstream.start { _, _ in .respondAndClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello, world") }
+        let upstream = try await ScriptedUpstream.start { _, _ in
+            .respondAndClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello, world")
+        }
         try await GatewayHarness.run(configure: { $0.upstreams = [.init(url: "http://127.0.0.1:\(upstream.port)")] }) { harness in
             for _ in 0..<2 {
                 let response = try await harness.client.execute(uri: "/public/stream", method: .get)

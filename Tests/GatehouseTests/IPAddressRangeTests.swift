@@ -25,7 +25,9 @@ import Testing
         #expect(ula.description == "fd00:0:0:0:0:0:0:0/8")
     }
 
-    @Test(arguments: ["", "10.0.0.0/33", "10.0.0/8", "256.0.0.1", "::1/129", "1:2:3:4:5:6:7:8:9", "1::2::3", "x", "10.0.0.1/-1", "10.0.0.1/+8"])
+    @Test(arguments: [
+        "", "10.0.0.0/33", "10.0.0/8", "256.0.0.1", "::1/129", "1:2:3:4:5:6:7:8:9", "1::2::3", "x", "10.0.0.1/-1", "10.0.0.1/+8",
+    ])
     func malformedRangesAreRefused(_ text: String) {
         #expect(IPAddressRange(text) == nil)
     }

@@ -14,9 +14,10 @@ import Testing
             nameID: "alice", issuer: "idp",
             attributes: ["email": ["alice@example.com"], "groups": ["admins", "staff"], "username": ["alice.a"]])
         let headers = IdentityHeaders.headers(for: identity, settings: settings)
-        #expect(headers.map(\.name) == [
-            "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups", "X-Forwarded-Preferred-Username",
-        ])
+        #expect(
+            headers.map(\.name) == [
+                "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups", "X-Forwarded-Preferred-Username",
+            ])
         #expect(value(headers, "X-Forwarded-User") == "alice")
         #expect(value(headers, "X-Forwarded-Email") == "alice@example.com")
         #expect(value(headers, "X-Forwarded-Groups") == "admins,staff")

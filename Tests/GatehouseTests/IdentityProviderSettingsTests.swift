@@ -7,7 +7,8 @@ import Testing
 
 /// The `idps` config list: the admin's chooser names and email domains over the metadata's.
 @Suite struct IdentityProviderSettingsTests {
-    static let alpha = IdentityProviderSummary(entityID: "https://a.example/idp", displayName: "Alpha Corp", emailDomains: ["alpha.example"])
+    static let alpha = IdentityProviderSummary(
+        entityID: "https://a.example/idp", displayName: "Alpha Corp", emailDomains: ["alpha.example"])
     static let beta = IdentityProviderSummary(entityID: "https://b.example/idp", displayName: "Beta Inc")
 
     @Test func yamlListIsRead() throws {

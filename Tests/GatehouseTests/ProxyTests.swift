@@ -9,7 +9,8 @@ import Testing
     @Test func requestBodyAndUpstreamRedirectPassThrough() async throws {
         try await GatewayHarness.run { harness in
             let body = ByteBuffer(repeating: 0x42, count: 300_000)
-            let upload = try await harness.client.execute(uri: "/public/upload", method: .post, headers: [.contentType: "application/octet-stream"], body: body)
+            let upload = try await harness.client.execute(
+                uri: "/public/upload", method: .post, headers: [.contentType: "application/octet-stream"], body: body)
             let echo = try JSONDecoder().decode(EchoUpstream.Echo.self, from: Data(upload.body.readableBytesView))
             #expect(echo.bodyBytes == 300_000)
             #expect(echo.method == "POST")
@@ -38,10 +39,16 @@ import Testing
     @Test func upstreamsAreChosenByLongestPrefix() {
         let upstreams = [
             UpstreamSettings(url: "http://app:1", prefix: "/"),
-            { var api = UpstreamSettings(url: "http://api:2/base/", prefix: "/api"); api.stripPrefix = true; return api }(),
+            {
+                var api = UpstreamSettings(url: "http://api:2/base/", prefix: "/api"); api.stripPrefix = true; return api
+            }(),
         ]
-        #expect(UpstreamTarget.choose(for: "/x?y=1", upstreams: upstreams) == UpstreamTarget(index: 0, url: "http://app:1/x?y=1", pathAndQuery: "/x?y=1"))
-        #expect(UpstreamTarget.choose(for: "/api/v1?q", upstreams: upstreams) == UpstreamTarget(index: 1, url: "http://api:2/base/v1?q", pathAndQuery: "/v1?q"))
+        #expect(
+            UpstreamTarget.choose(for: "/x?y=1", upstreams: upstreams)
+                == UpstreamTarget(index: 0, url: "http://app:1/x?y=1", pathAndQuery: "/x?y=1"))
+        #expect(
+            UpstreamTarget.choose(for: "/api/v1?q", upstreams: upstreams)
+                == UpstreamTarget(index: 1, url: "http://api:2/base/v1?q", pathAndQuery: "/v1?q"))
         #expect(UpstreamTarget.choose(for: "/apix", upstreams: upstreams)?.index == 0)
     }
 

@@ -3,8 +3,8 @@ import Foundation
 import Gatehouse
 import Hummingbird
 import HummingbirdTesting
-import NIOHTTP1
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// A 1 GiB upload and download through the proxy must not be held in memory.

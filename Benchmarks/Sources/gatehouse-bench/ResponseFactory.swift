@@ -49,7 +49,8 @@ struct ResponseFactory: Sendable {
         for (name, friendly, values) in attributes {
             let friendlyAttribute = friendly.map { " FriendlyName=\"\($0)\"" } ?? ""
             let format = name.hasPrefix("urn:") || name.hasPrefix("http") ? "uri" : "basic"
-            statement += "      <saml:Attribute Name=\"\(name)\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:\(format)\"\(friendlyAttribute)>\n"
+            statement +=
+                "      <saml:Attribute Name=\"\(name)\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:\(format)\"\(friendlyAttribute)>\n"
             for value in values {
                 statement += "        <saml:AttributeValue xsi:type=\"xs:string\">\(value)</saml:AttributeValue>\n"
             }

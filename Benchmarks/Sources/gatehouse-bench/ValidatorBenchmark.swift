@@ -31,14 +31,17 @@ enum ValidatorBenchmark {
             }
         }
         let certificate = kind == "ec" ? "idp-ec.crt" : "idp-rsa.crt"
-        let idp = IdentityProvider(entityID: ResponseFactory.idpEntityID, signingKeys: [try BenchFiles.trustedKey("\(keys)/\(certificate)")])
+        let idp = IdentityProvider(
+            entityID: ResponseFactory.idpEntityID, signingKeys: [try BenchFiles.trustedKey("\(keys)/\(certificate)")])
         if options.flag("unsolicited") { policy.allowsUnsolicited = true }
-        return Setup(pool: pool, policy: policy, idp: idp, expected: options.flag("unsolicited") ? nil : ResponseFactory.requestID, now: now)
+        return Setup(
+            pool: pool, policy: policy, idp: idp, expected: options.flag("unsolicited") ? nil : ResponseFactory.requestID, now: now)
     }
 
     static func validate(_ validator: ResponseValidator, _ text: String, _ setup: Setup) async throws {
         do {
-            _ = try await validator.validate(posted: text, identityProviders: [setup.idp], expectedRequestID: setup.expected, now: setup.now)
+            _ = try await validator.validate(
+                posted: text, identityProviders: [setup.idp], expectedRequestID: setup.expected, now: setup.now)
         } catch {
             throw BenchError("validation failed: \(error.code.rawValue): \(error.detail)")
         }

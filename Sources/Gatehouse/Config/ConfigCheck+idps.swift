@@ -20,12 +20,16 @@ extension ConfigCheck {
                 let normalized = domain.lowercased()
                 guard Self.isPlausibleDomain(normalized) else {
                     found.append(
-                        .init(.error, "idps: \(setting.entityID) lists '\(domain)' in email_domains; write the domain alone, e.g. example.com."))
+                        .init(
+                            .error,
+                            "idps: \(setting.entityID) lists '\(domain)' in email_domains; write the domain alone, e.g. example.com."))
                     continue
                 }
                 if let owner = owners[normalized], owner != setting.entityID {
                     found.append(
-                        .init(.error, "idps: the email domain \(normalized) is claimed by both \(owner) and \(setting.entityID); give it to one."))
+                        .init(
+                            .error,
+                            "idps: the email domain \(normalized) is claimed by both \(owner) and \(setting.entityID); give it to one."))
                 }
                 owners[normalized] = setting.entityID
             }

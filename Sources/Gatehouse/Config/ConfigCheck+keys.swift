@@ -1,6 +1,6 @@
 import Foundation
-public import X509
 import SwiftASN1
+public import X509
 
 extension ConfigCheck {
     /// Problems with the SP key pair: unreadable files, mismatched key and certificate, expiry.
@@ -9,7 +9,12 @@ extension ConfigCheck {
             if settings.keyPath != nil || settings.certificatePath != nil {
                 return [.init(.error, "service_provider: set both key and certificate, or neither.")]
             }
-            return [.init(.warning, "service_provider has no key and certificate, so AuthnRequests go unsigned and encrypted assertions cannot be read; create them (for example `openssl req -x509 -newkey rsa:2048 -nodes -days 1095 -subj /CN=gatehouse -keyout sp.key -out sp.crt`) and set both.")]
+            return [
+                .init(
+                    .warning,
+                    "service_provider has no key and certificate, so AuthnRequests go unsigned and encrypted assertions cannot be read; create them (for example `openssl req -x509 -newkey rsa:2048 -nodes -days 1095 -subj /CN=gatehouse -keyout sp.key -out sp.crt`) and set both."
+                )
+            ]
         }
         var found: [ConfigProblem] = []
         var key: Certificate.PrivateKey?
@@ -29,7 +34,10 @@ extension ConfigCheck {
             }
         }
         if let key, let certificate, key.publicKey != certificate.publicKey {
-            found.append(.init(.error, "service_provider.key does not belong to service_provider.certificate; use the key the certificate was issued for."))
+            found.append(
+                .init(
+                    .error,
+                    "service_provider.key does not belong to service_provider.certificate; use the key the certificate was issued for."))
         }
         if let certificate {
             found += expiryProblems(certificate, name: "service_provider.certificate")

@@ -38,7 +38,11 @@ public struct ConfigCheck: Sendable {
         if let problem = Self.baseURLProblem(config.externalURL, field: "external_url") {
             found.append(.init(.error, problem))
         } else if config.externalURL.lowercased().hasPrefix("http:"), config.cookie.secure {
-            found.append(.init(.error, "external_url uses http but cookie.secure is true, so browsers would drop the session cookie; use https, or set cookie.secure to false for local development only."))
+            found.append(
+                .init(
+                    .error,
+                    "external_url uses http but cookie.secure is true, so browsers would drop the session cookie; use https, or set cookie.secure to false for local development only."
+                ))
         }
         if config.listen.headerReadTimeout.seconds < 1 || config.listen.idleTimeout.seconds < 1 {
             found.append(.init(.error, "listen.header_read_timeout and listen.idle_timeout must be at least 1s."))
@@ -61,7 +65,8 @@ public struct ConfigCheck: Sendable {
                 found.append(.init(.error, "upstreams.\(index).prefix '\(upstream.prefix)' must start with '/'."))
             }
             if !prefixes.insert(upstream.prefix).inserted {
-                found.append(.init(.error, "upstreams.\(index).prefix '\(upstream.prefix)' is used twice; give each upstream its own prefix."))
+                found.append(
+                    .init(.error, "upstreams.\(index).prefix '\(upstream.prefix)' is used twice; give each upstream its own prefix."))
             }
         }
         for (index, cidr) in config.trustedProxies.enumerated() where IPAddressRange(cidr) == nil {
@@ -84,7 +89,10 @@ public struct ConfigCheck: Sendable {
                 found.append(.init(.error, "access_rules.\(index).prefix '\(rule.prefix)' must start with '/'."))
             }
             if rule.anyGroups.isEmpty, rule.attributes.isEmpty {
-                found.append(.init(.warning, "access_rules.\(index) for '\(rule.prefix)' requires nothing; add any_groups or attributes, or remove it."))
+                found.append(
+                    .init(
+                        .warning, "access_rules.\(index) for '\(rule.prefix)' requires nothing; add any_groups or attributes, or remove it."
+                    ))
             }
         }
         return found
@@ -111,7 +119,8 @@ public struct ConfigCheck: Sendable {
             found.append(.init(.error, "cookie.name '\(cookieName)' may only use letters, digits and !#$%&'*+-.^_`|~."))
         }
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(config.log.level) {
-            found.append(.init(.error, "log.level '\(config.log.level)' is not one of trace, debug, info, notice, warning, error, critical."))
+            found.append(
+                .init(.error, "log.level '\(config.log.level)' is not one of trace, debug, info, notice, warning, error, critical."))
         }
         return found
     }
@@ -140,7 +149,10 @@ public struct ConfigCheck: Sendable {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.lowercased().hasSuffix(".xml") }.sorted()
         guard !files.isEmpty else {
-            return [.init(.error, "idp_metadata_dir: \(directory) holds no .xml metadata file; add your IdP's metadata (gatehouse idp add FILE).")]
+            return [
+                .init(
+                    .error, "idp_metadata_dir: \(directory) holds no .xml metadata file; add your IdP's metadata (gatehouse idp add FILE).")
+            ]
         }
         guard let metadataValidator else { return [] }
         return files.flatMap { file in

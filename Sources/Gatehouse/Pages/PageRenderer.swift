@@ -34,7 +34,9 @@ public struct PageRenderer: Sendable {
     }
 
     /// The IdP chooser listing `choices`, each linking to its login URL.
-    public func renderChooser(choices: [(name: String, url: String, searchText: String)], query: String, loginPath: String, returnPath: String) -> String {
+    public func renderChooser(
+        choices: [(name: String, url: String, searchText: String)], query: String, loginPath: String, returnPath: String
+    ) -> String {
         let idps: [[String: Any]] = choices.map { ["name": $0.name, "url": $0.url, "searchText": $0.searchText] }
         let values: [String: Any] = [
             "title": "Sign in", "idps": idps, "query": query, "loginPath": loginPath, "returnPath": returnPath,

@@ -1,6 +1,6 @@
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 import Logging
 import NIOCore
 import SAML
@@ -100,9 +100,11 @@ extension Gateway {
                 try await store.delete(old)
             }
             metrics.login(outcome: "success")
-            context.logger.info("login", metadata: [
-                "login.outcome": "success", "saml.idp": "\(identity.issuer)", "saml.nameid": "\(identity.nameID)",
-            ])
+            context.logger.info(
+                "login",
+                metadata: [
+                    "login.outcome": "success", "saml.idp": "\(identity.issuer)", "saml.nameid": "\(identity.nameID)",
+                ])
             var headers = HTTPFields()
             headers.append(HTTPField(name: .setCookie, value: cookies.session(id)))
             headers.append(HTTPField(name: .setCookie, value: cookies.clearPendingLogin()))
@@ -162,10 +164,12 @@ extension Gateway {
         _ failure: LoginFailure, context: GatehouseRequestContext, status: HTTPResponse.Status, idpName: String? = nil
     ) -> Response {
         metrics.login(outcome: "failure", code: failure.code)
-        context.logger.warning("login", metadata: [
-            "login.outcome": "failure", "saml.check": "\(failure.code)", "saml.idp": "\(failure.idp ?? "unknown")",
-            "saml.detail": "\(failure.detail)",
-        ])
+        context.logger.warning(
+            "login",
+            metadata: [
+                "login.outcome": "failure", "saml.check": "\(failure.code)", "saml.idp": "\(failure.idp ?? "unknown")",
+                "saml.detail": "\(failure.detail)",
+            ])
         let page = MessagePage.loginFailed(failure, idpName: idpName, reference: context.id, retryURL: config.routePath("login"))
         return html(status, pages.render(page), headers: [.setCookie: cookies.clearPendingLogin()])
     }

@@ -132,7 +132,8 @@ public struct SAMLMetadata: Sendable {
             let names = extensions.descendants(named: "DisplayName", namespace: SAMLNamespace.mdui)
             let english = names.first { $0.attribute("lang", namespace: "http://www.w3.org/XML/1998/namespace") == "en" }
             descriptor.displayName = (english ?? names.first).map(\.textContent.trimmed).flatMap { $0.isEmpty ? nil : $0 }
-            let hints = extensions.descendants(named: "DomainHint", namespace: SAMLNamespace.mdui)
+            let hints =
+                extensions.descendants(named: "DomainHint", namespace: SAMLNamespace.mdui)
                 + extensions.descendants(named: "Scope", namespace: SAMLNamespace.shibmd).filter { $0.attribute("regexp") != "true" }
             var seen: Set<String> = []
             descriptor.domainHints = hints.map { $0.textContent.trimmed.lowercased() }.filter { !$0.isEmpty && seen.insert($0).inserted }
