@@ -20,7 +20,7 @@ public struct GatehouseMetrics: Sendable {
         eventLoopForwards = registry.makeCounter(
             descriptor: .init(
                 namespace: "gatehouse", metricName: "event_loop_forwards", unitName: "total",
-                helpText: "Proxied requests forwarded on the connection's event loop (session already in memory)."))
+                helpText: "Requests forwarded upstream by the event-loop exchange (every proxied request)."))
         upstreamLatency = registry.makeDurationHistogram(
             descriptor: .init(
                 namespace: "gatehouse", metricName: "upstream_latency", unitName: "seconds",
