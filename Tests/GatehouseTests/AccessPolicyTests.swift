@@ -74,4 +74,20 @@ import Testing
         }
         #expect(requirement.contains("department"))
     }
+
+    /// Rules hold under the case-folded reading too, and a looser rule for a more specific
+    /// prefix never lets another spelling of it skip the stricter rule above it (an IIS
+    /// upstream serves `/docs/open` for `/docs/OPEN`, a case-sensitive one serves something else).
+    @Test func foldedReadingKeepsTheStricterRule() {
+        let policy = AccessPolicy(
+            publicPaths: [],
+            rules: [AccessRule(prefix: "/docs", anyGroups: ["admins"]), AccessRule(prefix: "/docs/open", anyGroups: ["staff"])])
+        #expect(policy.decide(request("/docs/open/a", identity: staff)) == .allow)
+        #expect(policy.decide(request("/DOCS/x", identity: staff)) != .allow)
+        #expect(policy.decide(request("/docs/OPEN/a", identity: staff)) != .allow)
+        #expect(policy.decide(request("/docs./x", identity: staff)) != .allow)
+        var sensitive = policy
+        sensitive.paths.ruleCase = .sensitive
+        #expect(sensitive.decide(request("/DOCS/x", identity: staff)) == .allow)
+    }
 }

@@ -46,7 +46,17 @@ public struct AccessPolicy: Sendable {
     /// (letter case, trailing dots and spaces of segments, as IIS reads them), so that a
     /// looser rule for `/docs/open` never lets `/docs/OPEN` skip the rule for `/docs`.
     public func decide(_ request: AccessRequest, path: String) -> AccessDecision {
-        if PathMatcher.longestMatch(path, in: publicPaths) != nil { return .allowPublic }
+        isPublic(path) ? .allowPublic : decideProtected(request, path: path)
+    }
+
+    /// True when canonical `path` lies under a public path (matched exactly, never folded).
+    public func isPublic(_ path: String) -> Bool {
+        publicPaths.contains { PathMatcher.matches(path, prefix: $0) }
+    }
+
+    /// The decision for a path that is not public: login or 401 without an identity, else
+    /// the rules (see ``decide(_:path:)``).
+    func decideProtected(_ request: AccessRequest, path: String) -> AccessDecision {
         guard let identity = request.identity else {
             guard request.isBrowserNavigation else { return .unauthenticated }
             return .redirectToLogin(returnPath: ReturnPath.validate(request.target) ?? "/")

@@ -7,13 +7,9 @@ public enum HopByHopHeaders {
         "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
     ]
 
-    /// Headers a `Connection` token never removes: the message's framing and its target
-    /// (RFC 9110 §7.6.1 lets a sender name any header; a proxy that obeyed for these would
-    /// forward a body without its length).
-    static let neverNamed: Set<String> = ["content-length", "host"]
-
     /// `fields` without hop-by-hop headers: the fixed list, every `Proxy-*` header, and every
-    /// header the `Connection` header names (except ``neverNamed``).
+    /// header the `Connection` header names. (A forwarded request's framing is set afterwards
+    /// from the parsed request, see `Gateway.framed`, whatever `Connection` named.)
     public static func remove(from fields: HTTPFields) -> HTTPFields {
         strip(fields).fields
     }
@@ -27,7 +23,7 @@ public enum HopByHopHeaders {
             for token in value.split(separator: ",") {
                 let name = token.trimmingCharacters(in: " \t").lowercased()
                 if name == "close" { close = true }
-                if !neverNamed.contains(name) { named.append(name) }
+                named.append(name)
             }
         }
         func isHopByHop(_ field: HTTPField) -> Bool {

@@ -93,11 +93,11 @@ extension Gateway {
             }
             upstream = chosen
         }
-        let access = AccessRequest(method: request.method, target: request.target, accept: request.accept, identity: nil)
-        if PathMatcher.longestMatch(target.path, in: live.policy.publicPaths) != nil {
+        // Public paths need no session: never make them wait for the store.
+        if live.policy.isPublic(target.path) {
             return .forward(DoorForward(target: target, upstream: upstream, identity: nil, sessionKey: nil))
         }
-        var identified = access
+        var identified = AccessRequest(method: request.method, target: request.target, accept: request.accept, identity: nil)
         var sessionKey: String?
         switch session {
         case .none: break
@@ -106,7 +106,7 @@ extension Gateway {
             identified.identity = session.identity
             sessionKey = session.idHash
         }
-        switch live.policy.decide(identified, path: target.path) {
+        switch live.policy.decideProtected(identified, path: target.path) {
         case .allowPublic:
             return .forward(DoorForward(target: target, upstream: upstream, identity: nil, sessionKey: nil))
         case .allow:

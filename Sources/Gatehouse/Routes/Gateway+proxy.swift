@@ -44,11 +44,6 @@ extension Gateway {
         }
     }
 
-    /// The page for a path no upstream serves.
-    func notFound() -> Response {
-        html(.notFound, pages.render(MessagePage(title: "Not found", heading: "Not found", message: "Nothing is served at this address.")))
-    }
-
     /// The request's headers as the upstream must see them: identity impostors and
     /// hop-by-hop headers gone, our cookies removed, forwarding and identity headers set.
     /// `sessionKey` (the session's ID hash) lets the identity headers come from the runtime's

@@ -34,7 +34,9 @@ extension Gateway {
                             title: "Not a WebSocket address", heading: "Not a WebSocket address",
                             message: "Gatehouse's own pages do not accept WebSocket connections."))))
         }
-        guard let upstream = forward.upstream else { return .refuse(notFound()) }
+        guard let upstream = forward.upstream else {
+            return .refuse(refusal(.notFound, reference: reference, live: live, logger: logger))
+        }
         metrics.proxied(status: 101)
         return .relay(
             WebSocketRelay(

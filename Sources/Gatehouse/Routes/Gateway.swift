@@ -110,11 +110,6 @@ public struct Gateway: Sendable {
         return (trimmed[..<equals], trimmed[trimmed.index(after: equals)...])
     }
 
-    /// The login URL that returns to `returnPath` afterwards.
-    func loginURL(returnPath: String) -> String {
-        config.routePath("login") + "?rd=" + Self.queryEncode(returnPath)
-    }
-
     /// The forward-auth 401's header naming the login URL that returns to the original URI.
     static let loginURLHeader = HTTPField.Name("X-Gatehouse-Login")!
 

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Synchronization
+
 /// The parts of a ``Gateway`` that a reload may replace, swapped as one value.
 ///
 /// A handler reads one snapshot and uses it for the whole request, so a reload never mixes
