@@ -122,6 +122,22 @@ extension Gateway {
         }
     }
 
+    /// ``decide(_:session:live:ownPrefixes:needsUpstream:)`` for a handler that may wait:
+    /// when memory lacks the session, the store is asked and the door decides again.
+    /// Returns the decision and the session it was made with.
+    func decideAwaitingStore(
+        _ request: DoorRequest, fields: HTTPFields, live: GatewayRuntime, ownPrefixes: [String], needsUpstream: Bool = true,
+        logger: Logger
+    ) async -> (DoorDecision, SessionLookup) {
+        var lookup = sessionLookup(fields, live: live)
+        var decision = Self.decide(request, session: lookup, live: live, ownPrefixes: ownPrefixes, needsUpstream: needsUpstream)
+        if case .needsStore(let id) = decision {
+            lookup = await lookUpSession(id, logger: logger)
+            decision = Self.decide(request, session: lookup, live: live, ownPrefixes: ownPrefixes, needsUpstream: needsUpstream)
+        }
+        return (decision, lookup)
+    }
+
     /// What is known of the session named by `fields`' cookie without waiting: in memory
     /// (the memory store; a SQLite session read recently), or only in the store.
     func sessionLookup(_ fields: HTTPFields, live: GatewayRuntime) -> SessionLookup {

@@ -27,12 +27,8 @@ extension Gateway {
                 headers: [Self.loginURLHeader: login])
         }
         let door = DoorRequest(method: "GET", target: uri, accept: nil)
-        var lookup = sessionLookup(request.headers, live: live)
-        var decision = Self.decide(door, session: lookup, live: live, ownPrefixes: [], needsUpstream: false)
-        if case .needsStore(let id) = decision {
-            lookup = await lookUpSession(id, logger: context.logger)
-            decision = Self.decide(door, session: lookup, live: live, ownPrefixes: [], needsUpstream: false)
-        }
+        let (decision, lookup) = await decideAwaitingStore(
+            door, fields: request.headers, live: live, ownPrefixes: [], needsUpstream: false, logger: context.logger)
         switch decision {
         case .forward(let forward):
             touchIfDue(lookup, live: live, logger: context.logger)

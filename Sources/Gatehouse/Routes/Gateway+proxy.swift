@@ -24,12 +24,8 @@ extension Gateway {
         let door = DoorRequest(
             method: request.method.rawValue, target: request.uri.description,
             accept: Self.isWebSocketHandshake(request.headers) ? nil : request.headers[.accept])
-        var lookup = sessionLookup(request.headers, live: live)
-        var decision = Self.decide(door, session: lookup, live: live, ownPrefixes: ownPrefixes)
-        if case .needsStore(let id) = decision {
-            lookup = await lookUpSession(id, logger: logger)
-            decision = Self.decide(door, session: lookup, live: live, ownPrefixes: ownPrefixes)
-        }
+        let (decision, lookup) = await decideAwaitingStore(
+            door, fields: request.headers, live: live, ownPrefixes: ownPrefixes, logger: logger)
         switch decision {
         case .forward(let forward):
             touchIfDue(lookup, live: live, logger: logger)
