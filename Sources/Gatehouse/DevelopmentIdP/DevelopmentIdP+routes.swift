@@ -4,9 +4,10 @@ import NIOCore
 import SAML
 
 extension DevelopmentIdP {
-    /// Mounts the development IdP's pages: metadata, the sign-in page and its form handler.
-    public func addRoutes(to router: Router<GatehouseRequestContext>) {
-        let group = router.group(RouterPath(Self.pathPrefix))
+    /// The development IdP's pages: metadata, the sign-in page and its form handler, to be
+    /// added under ``pathPrefix``.
+    public func routes() -> RouteCollection<GatehouseRequestContext> {
+        let group = RouteCollection(context: GatehouseRequestContext.self)
         group.get("metadata") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/samlmetadata+xml"],
@@ -23,7 +24,7 @@ extension DevelopmentIdP {
         }
         group.post("sso") { request, _ in
             let body = try await request.body.collect(upTo: 64 * 1024)
-            let form = Gateway.parseForm(String(buffer: body))
+            let form = HTTPPostBinding.formFields(String(buffer: body))
             do {
                 let authn = try authnRequest(query: form["request"] ?? "")
                 guard let user = Self.user(from: form) else {
@@ -37,6 +38,7 @@ extension DevelopmentIdP {
                 return Self.html(DevelopmentIdPPage.problem(error.description), status: .badRequest)
             }
         }
+        return group
     }
 
     /// The user the form asked for: a sample by name, or one typed in.

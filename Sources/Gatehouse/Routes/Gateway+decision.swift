@@ -81,7 +81,7 @@ extension Gateway {
         case .failure(let refusal): return .refuse(.badRequest(refusal))
         }
         if needsUpstream,
-            isGatewayPath(target.path, routePrefix: live.config.routePrefix)
+            isGatewayPath(target.path, config: live.config)
                 || ownPrefixes.contains(where: { PathMatcher.matches(target.path, prefix: $0) })
         {
             return .own
@@ -129,7 +129,18 @@ extension Gateway {
         _ request: DoorRequest, fields: HTTPFields, live: GatewayRuntime, ownPrefixes: [String], needsUpstream: Bool = true,
         logger: Logger
     ) async -> (DoorDecision, SessionLookup) {
-        var lookup = sessionLookup(fields, live: live)
+        await decideAwaitingStore(
+            request, session: sessionLookup(fields, live: live), live: live, ownPrefixes: ownPrefixes, needsUpstream: needsUpstream,
+            logger: logger)
+    }
+
+    /// ``decideAwaitingStore(_:fields:live:ownPrefixes:needsUpstream:logger:)`` starting from
+    /// a session lookup already made (the one ``GatewayMiddleware`` put in the context).
+    func decideAwaitingStore(
+        _ request: DoorRequest, session: SessionLookup, live: GatewayRuntime, ownPrefixes: [String], needsUpstream: Bool = true,
+        logger: Logger
+    ) async -> (DoorDecision, SessionLookup) {
+        var lookup = session
         var decision = Self.decide(request, session: lookup, live: live, ownPrefixes: ownPrefixes, needsUpstream: needsUpstream)
         if case .needsStore(let id) = decision {
             lookup = await lookUpSession(id, logger: logger)

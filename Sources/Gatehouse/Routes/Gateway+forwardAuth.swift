@@ -13,7 +13,7 @@ extension Gateway {
     /// query itself, so its `error_page 401` location redirects there (README, "nginx").
     public func forwardAuth(_ request: Request, context: GatehouseRequestContext) async -> Response {
         let uri = request.headers[HTTPField.Name("X-Forwarded-Uri")!] ?? request.headers[HTTPField.Name("X-Original-URI")!] ?? "/"
-        let live = runtime.current
+        let live = live(context)
         let config = live.config
         let unauthenticated: () -> Response = {
             if let rd = request.uri.queryParameters["rd"] {
@@ -28,7 +28,7 @@ extension Gateway {
         }
         let door = DoorRequest(method: "GET", target: uri, accept: nil)
         let (decision, lookup) = await decideAwaitingStore(
-            door, fields: request.headers, live: live, ownPrefixes: [], needsUpstream: false, logger: context.logger)
+            door, session: context.session, live: live, ownPrefixes: [], needsUpstream: false, logger: context.logger)
         switch decision {
         case .forward(let forward):
             touchIfDue(lookup, live: live, logger: context.logger)

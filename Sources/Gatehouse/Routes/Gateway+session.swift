@@ -8,12 +8,13 @@ extension Gateway {
     /// `GET <prefix>/logout`: a page whose button posts to the logout URL. It does not end the
     /// session: a GET can be triggered by any site (a link, an image), so it changes nothing.
     public func confirmLogout(_ request: Request, context: GatehouseRequestContext) async -> Response {
-        html(.ok, pages.render(.confirmLogout(logoutURL: config.routePath("logout"))), headers: Self.notFramed)
+        html(.ok, pages.render(.confirmLogout(logoutURL: live(context).config.routePath("logout"))), headers: Self.notFramed)
     }
 
     /// `POST <prefix>/logout`: ends the local session, if the request comes from a page of
     /// this site (see ``RequestOrigin``); any other is refused with 403 and the session kept.
     public func logout(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        let config = live(context).config
         let origin = RequestOrigin(request.headers, externalURL: config.externalURL)
         guard origin == .sameOrigin else {
             let seen: String
@@ -43,9 +44,13 @@ extension Gateway {
 
     /// `GET <prefix>/whoami`: the current identity as JSON, or 401.
     public func whoami(_ request: Request, context: GatehouseRequestContext) async -> Response {
-        guard let session = await currentSession(request, logger: context.logger)?.session else {
+        let live = live(context)
+        let config = live.config
+        let lookup = await session(of: context)
+        guard case .live(_, let session) = lookup else {
             return json(.unauthorized, Unauthenticated(login: config.routePath("login")))
         }
+        touchIfDue(lookup, live: live, logger: context.logger)
         let identity = session.identity
         let expiry = session.expiry(timeouts: config.session.timeouts)
         return json(
@@ -58,7 +63,7 @@ extension Gateway {
     /// `GET <prefix>/metadata`: SP metadata for the IdPs.
     public func metadata(_ request: Request, context: GatehouseRequestContext) async -> Response {
         do {
-            let xml = try await loginService.serviceProviderMetadata()
+            let xml = try await live(context).loginService.serviceProviderMetadata()
             return Response(
                 status: .ok, headers: [.contentType: "application/samlmetadata+xml"],
                 body: .init(byteBuffer: ByteBuffer(string: xml)))

@@ -3,6 +3,14 @@ public import Hummingbird
 public import Logging
 import NIOCore
 
+/// What the gateway does with a WebSocket handshake that opens a connection.
+public enum WebSocketHandshakeAnswer: Sendable {
+    /// Upgrade, and relay the connection upstream.
+    case relay(WebSocketRelay)
+    /// Do not upgrade: answer with this response (401, 403, 404…) and close.
+    case refuse(Response)
+}
+
 extension Gateway {
     /// The answer to a WebSocket handshake that opens a connection.
     ///

@@ -60,31 +60,9 @@ public struct Gateway: Sendable {
         return needsRestart
     }
 
-    /// True for paths the gateway answers itself rather than forwarding.
-    public func isGatewayPath(_ path: String) -> Bool {
-        Self.isGatewayPath(path, routePrefix: config.routePrefix)
-    }
-
-    static func isGatewayPath(_ path: String, routePrefix: String) -> Bool {
-        path == "/healthz" || path == "/readyz" || path == "/metrics" || PathMatcher.matches(path, prefix: routePrefix)
-    }
-
-    /// The live session named by the request's cookie, touching it when it was idle a while.
-    func currentSession(_ request: Request, logger: Logger) async -> (id: String, session: Session)? {
-        guard let id = Self.cookie(config.cookie.name, in: request.headers), SessionID.isWellFormed(id) else { return nil }
-        do {
-            guard let session = try await store.get(id) else { return nil }
-            // Writing on every request would make the store the bottleneck; a minute (or a
-            // tenth of the idle timeout) of slack is invisible next to the idle timeout.
-            let slack = min(60, config.session.idleTimeout.timeInterval / 10)
-            if clock.now.timeIntervalSince(session.lastSeenAt) > slack {
-                try await store.touch(id)
-            }
-            return (id, session)
-        } catch {
-            logger.error("session store failed", metadata: ["error": "\(error)"])
-            return nil
-        }
+    /// True for paths the gateway answers itself under `config` rather than forwarding.
+    static func isGatewayPath(_ path: String, config: GatehouseConfig) -> Bool {
+        path == "/healthz" || path == "/readyz" || path == "/metrics" || PathMatcher.matches(path, prefix: config.routePrefix)
     }
 
     /// The value of the first cookie called `name` in the `Cookie` headers of `fields`, read as

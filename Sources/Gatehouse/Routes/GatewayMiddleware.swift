@@ -1,6 +1,7 @@
 public import Hummingbird
 
-/// Lets only the gateway's own paths reach the router.
+/// Lets only the gateway's own paths reach the router, and fills each request's context
+/// once: the configuration snapshot and the session its cookie names.
 ///
 /// Every other request is decided and forwarded by ``EventLoopProxyHandler`` before it gets
 /// here; one that arrives anyway (a connection without that handler) is refused, never
@@ -23,17 +24,21 @@ public struct GatewayMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        // A target the door refuses goes to the proxy route, which answers the refusal.
-        if case .success(let target) = RequestTarget.parse(request.uri.description, settings: gateway.config.paths),
-            gateway.isGatewayPath(target.path) || ownPrefixes.contains(where: { PathMatcher.matches(target.path, prefix: $0) })
-        {
-            return try await next(request, context)
-        }
         let live = gateway.runtime.current
-        let target = request.uri.description
-        if case .failure(let refusal) = RequestTarget.parse(target, settings: live.config.paths) {
+        switch RequestTarget.parse(request.uri.description, settings: live.config.paths) {
+        case .success(let target):
+            guard
+                Gateway.isGatewayPath(target.path, config: live.config)
+                    || ownPrefixes.contains(where: { PathMatcher.matches(target.path, prefix: $0) })
+            else {
+                return gateway.refusal(.notFound, reference: context.id, live: live, logger: context.logger)
+            }
+            var context = context
+            context.live = live
+            context.session = gateway.sessionLookup(request.headers, live: live)
+            return try await next(request, context)
+        case .failure(let refusal):
             return gateway.refusal(.badRequest(refusal), reference: context.id, live: live, logger: context.logger)
         }
-        return gateway.refusal(.notFound, reference: context.id, live: live, logger: context.logger)
     }
 }

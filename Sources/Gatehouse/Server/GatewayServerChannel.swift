@@ -13,14 +13,6 @@ import NIOWebSocket
 // every refused handshake with a bare 400; ours answers with the gateway's 401, 403 or 404.
 @_spi(WSInternal) import WSCore
 
-/// What the gateway does with a WebSocket handshake that opens a connection.
-public enum WebSocketHandshakeAnswer: Sendable {
-    /// Upgrade, and relay the connection upstream.
-    case relay(WebSocketRelay)
-    /// Do not upgrade: answer with this response (401, 403, 404…) and close.
-    case refuse(Response)
-}
-
 /// The gateway's HTTP/1.1 connection: plain HTTP through Hummingbird's responder, and a
 /// WebSocket upgrade only when the gateway allows the handshake (valid session, access
 /// rules passed, an upstream to relay to; see ``Gateway/webSocketHandshake(_:peer:ownPrefixes:logger:)``).

@@ -10,20 +10,12 @@ public enum GatehouseApplication {
         let router = Router(context: GatehouseRequestContext.self)
         let ownPrefixes = developmentIdP == nil ? [] : [DevelopmentIdP.pathPrefix]
         router.add(middleware: GatewayMiddleware(gateway: gateway, ownPrefixes: ownPrefixes))
-        developmentIdP?.addRoutes(to: router)
-        let prefix = gateway.config.routePrefix
-        let sp = router.group(RouterPath(prefix))
-        sp.get("login") { request, context in await gateway.login(request, context: context) }
-        sp.post("acs") { request, context in await gateway.assertionConsumer(request, context: context) }
-        sp.get("metadata") { request, context in await gateway.metadata(request, context: context) }
-        sp.get("logout") { request, context in await gateway.confirmLogout(request, context: context) }
-        sp.post("logout") { request, context in await gateway.logout(request, context: context) }
-        sp.get("auth") { request, context in await gateway.forwardAuth(request, context: context) }
-        sp.head("auth") { request, context in await gateway.forwardAuth(request, context: context) }
-        sp.get("whoami") { request, context in await gateway.whoami(request, context: context) }
-        router.get("healthz") { _, _ in "ok\n" }
-        router.get("readyz") { request, context in await gateway.readiness(request, context: context) }
-        router.get("metrics") { request, context in await gateway.metricsPage(request, context: context) }
+        if let developmentIdP { router.addRoutes(developmentIdP.routes(), atPath: RouterPath(DevelopmentIdP.pathPrefix)) }
+        let prefix = RouterPath(gateway.config.routePrefix)
+        router.addRoutes(gateway.loginRoutes(), atPath: prefix)
+        router.addRoutes(gateway.logoutRoutes(), atPath: prefix)
+        router.addRoutes(gateway.forwardAuthRoutes(), atPath: prefix)
+        router.addRoutes(gateway.opsRoutes())
         return router
     }
 
