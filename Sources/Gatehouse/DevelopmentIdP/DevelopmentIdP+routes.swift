@@ -5,7 +5,8 @@ import SAML
 
 extension DevelopmentIdP {
     /// Mounts the development IdP's pages: metadata, the sign-in page and its form handler.
-    public func addRoutes(to router: Router<GatehouseRequestContext>) {
+    /// Responses are issued at `clock`'s time.
+    public func addRoutes(to router: Router<GatehouseRequestContext>, clock: any WallClock = SystemWallClock()) {
         let group = router.group(RouterPath(Self.pathPrefix))
         group.get("metadata") { _, _ in
             Response(
@@ -29,7 +30,7 @@ extension DevelopmentIdP {
                 guard let user = Self.user(from: form) else {
                     return Self.html(DevelopmentIdPPage.problem("Choose a user, or type a user name."), status: .badRequest)
                 }
-                let response = try self.response(to: authn, user: user, now: Date())
+                let response = try self.response(to: authn, user: user, now: clock.now)
                 let html = HTTPPostBinding.form(
                     action: authn.assertionConsumerServiceURL, parameter: .response, value: response, relayState: authn.relayState)
                 return Self.html(html)

@@ -10,11 +10,11 @@ public enum GatehouseApplication {
         let router = Router(context: GatehouseRequestContext.self)
         let ownPrefixes = developmentIdP == nil ? [] : [DevelopmentIdP.pathPrefix]
         router.add(middleware: GatewayMiddleware(gateway: gateway, ownPrefixes: ownPrefixes))
-        developmentIdP?.addRoutes(to: router)
+        developmentIdP?.addRoutes(to: router, clock: gateway.clock)
         let prefix = gateway.config.routePrefix
-        let sp = router.group(RouterPath(prefix))
-        sp.get("login") { request, context in await gateway.login(request, context: context) }
-        sp.post("acs") { request, context in await gateway.assertionConsumer(request, context: context) }
+        let sp = router.group(RouterPath(prefix)).add(middleware: LoginFailureMiddleware(gateway: gateway))
+        sp.get("login") { request, context in try await gateway.login(request, context: context) }
+        sp.post("acs") { request, context in try await gateway.assertionConsumer(request, context: context) }
         sp.get("metadata") { request, context in await gateway.metadata(request, context: context) }
         sp.get("logout") { request, context in await gateway.confirmLogout(request, context: context) }
         sp.post("logout") { request, context in await gateway.logout(request, context: context) }
