@@ -1,5 +1,8 @@
 import Foundation
 import Gatehouse
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import SAML
 import Testing
 
@@ -58,6 +61,31 @@ import Testing
             id: "_x", issueInstant: Date(), destination: idp.singleSignOnURL,
             assertionConsumerServiceURL: "https://evil.example/acs", issuer: Self.spEntityID)
         let query = try HTTPRedirectBinding.encode(request.xml)
-        #expect(throws: DevelopmentIdPError.self) { try idp.authnRequest(query: query) }
+        #expect(throws: DevelopmentIdPError(.foreignConsumer, detail: "asked for https://evil.example/acs, answers only \(Self.acs)")) {
+            try idp.authnRequest(query: query)
+        }
+    }
+
+    /// Its routes throw their refusals, which render as a 400 page with the sentence.
+    @Test func refusedRequestsGetAPageThatSaysWhy() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let idp = try Self.makeIdP(directory)
+        let router = Router(context: GatehouseRequestContext.self)
+        router.addRoutes(idp.routes(), atPath: RouterPath(DevelopmentIdP.pathPrefix))
+        try await Application(router: router).test(.router) { client in
+            let garbage = try await client.execute(uri: "/_dev-idp/sso?SAMLRequest=not-deflate", method: .get)
+            #expect(garbage.status == .badRequest)
+            #expect(String(buffer: garbage.body).contains("The SAMLRequest could not be decoded."))
+            let request = AuthnRequest(
+                id: "_x", issueInstant: Date(), destination: idp.singleSignOnURL, assertionConsumerServiceURL: Self.acs,
+                issuer: Self.spEntityID)
+            let form = "request=" + GatewayHarness.formEncode(try HTTPRedirectBinding.encode(request.xml))
+            let noUser = try await client.execute(
+                uri: "/_dev-idp/sso", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: form))
+            #expect(noUser.status == .badRequest)
+            #expect(String(buffer: noUser.body).contains("Choose a user, or type a user name."))
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Gatehouse
+import SAML
 
 /// A stand-in for the SAML module. The "SAMLResponse" is base64 JSON naming the user, the
 /// request it answers and the assertion ID, so tests can forge any response they need.
@@ -11,7 +12,7 @@ struct FakeLoginService: LoginService {
         var assertionID = UUID().uuidString
         var attributes: [String: [String]] = [:]
         var sessionIndex: String? = "idx"
-        var failWith: String?
+        var failWith: SAMLValidationError.Code?
 
         func encoded() -> String { (try? JSONEncoder().encode(self))?.base64EncodedString() ?? "" }
     }
@@ -31,15 +32,13 @@ struct FakeLoginService: LoginService {
         guard let data = Data(base64Encoded: samlResponse),
             let response = try? JSONDecoder().decode(FakeResponse.self, from: data)
         else {
-            throw LoginFailure(code: "malformedResponse", detail: "not base64 JSON", userMessage: "The response was unreadable.")
+            throw LoginFailure(.saml(.malformed), detail: "not base64 JSON")
         }
         if let code = response.failWith {
-            throw LoginFailure(code: code, detail: "forced \(code)", userMessage: "Forced failure \(code).", idp: response.issuer)
+            throw LoginFailure(.saml(code), detail: "forced \(code.rawValue)", idp: response.issuer)
         }
         if let pending, response.inResponseTo != pending.requestID {
-            throw LoginFailure(
-                code: "inResponseToMismatch", detail: "expected \(pending.requestID)", userMessage: "Wrong request.",
-                idp: response.issuer)
+            throw LoginFailure(.saml(.inResponseToMismatch), detail: "expected \(pending.requestID)", idp: response.issuer)
         }
         let identity = SessionIdentity(
             nameID: response.nameID, issuer: response.issuer, sessionIndex: response.sessionIndex, attributes: response.attributes)

@@ -3,6 +3,7 @@ import Gatehouse
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SAML
 import Testing
 
 @Suite struct LoginFlowTests {
@@ -70,10 +71,12 @@ import Testing
         try await GatewayHarness.run { harness in
             let (relayState, requestID, binding) = try await start(harness)
             var response = FakeLoginService.FakeResponse(nameID: "alice", inResponseTo: requestID)
-            response.failWith = "audienceMismatch"
+            response.failWith = .audienceMismatch
             let result = try await harness.postACS(response.encoded(), relayState: relayState, binding: binding)
             #expect(result.status == .forbidden)
-            #expect(String(buffer: result.body).contains("Forced failure audienceMismatch."))
+            let page = String(buffer: result.body)
+            #expect(page.contains("The sign-in response was meant for a different application."))
+            #expect(page.contains("audienceMismatch"))
             #expect(GatewayHarness.cookie(harness.config.cookie.name, in: result) == nil)
         }
     }

@@ -14,12 +14,6 @@ public struct DevelopmentAuthnRequest: Sendable, Equatable {
     public var relayState: String?
 }
 
-/// Why the development IdP refused a request.
-public struct DevelopmentIdPError: Error, CustomStringConvertible {
-    /// A sentence for the page.
-    public var description: String
-}
-
 extension DevelopmentIdP {
     /// Decodes an HTTP-Redirect AuthnRequest from the SSO URL's query string.
     public func authnRequest(query: String) throws(DevelopmentIdPError) -> DevelopmentAuthnRequest {
@@ -27,23 +21,23 @@ extension DevelopmentIdP {
         do {
             message = try RedirectMessage(query: query)
         } catch {
-            throw DevelopmentIdPError(description: "the SAMLRequest could not be decoded: \(error.detail)")
+            throw DevelopmentIdPError(.undecodableRequest, detail: error.detail)
         }
         let root: XMLElement
         do {
             root = try XMLDocument(parsing: message.xml).root
         } catch {
-            throw DevelopmentIdPError(description: "the AuthnRequest is not valid XML: \(error.detail)")
+            throw DevelopmentIdPError(.malformedRequest, detail: error.detail)
         }
         guard root.isNamed("AuthnRequest", namespace: SAMLNamespace.samlp), let id = root.attribute("ID"),
             let issuer = root.firstChild(named: "Issuer", namespace: SAMLNamespace.assertion)?.textContent
         else {
-            throw DevelopmentIdPError(description: "the message is not an AuthnRequest with an ID and an Issuer")
+            throw DevelopmentIdPError(.notAnAuthnRequest)
         }
         let acs = root.attribute("AssertionConsumerServiceURL") ?? assertionConsumerServiceURL
         // Only ever post to the gateway it serves: a development IdP must not sign for anyone else.
         guard acs == assertionConsumerServiceURL else {
-            throw DevelopmentIdPError(description: "the request asks for ACS \(acs); this IdP only answers \(assertionConsumerServiceURL)")
+            throw DevelopmentIdPError(.foreignConsumer, detail: "asked for \(acs), answers only \(assertionConsumerServiceURL)")
         }
         return DevelopmentAuthnRequest(id: id, issuer: issuer, assertionConsumerServiceURL: acs, relayState: message.relayState)
     }

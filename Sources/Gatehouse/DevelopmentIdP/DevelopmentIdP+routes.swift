@@ -5,8 +5,8 @@ import SAML
 
 extension DevelopmentIdP {
     /// The development IdP's pages: metadata, the sign-in page and its form handler, to be
-    /// added under ``pathPrefix``.
-    public func routes() -> RouteCollection<GatehouseRequestContext> {
+    /// added under ``pathPrefix``. Responses are issued at `clock`'s time.
+    public func routes(clock: any WallClock = SystemWallClock()) -> RouteCollection<GatehouseRequestContext> {
         let group = RouteCollection(context: GatehouseRequestContext.self)
         group.get("metadata") { _, _ in
             Response(
@@ -15,28 +15,18 @@ extension DevelopmentIdP {
         }
         group.get("sso") { request, _ in
             let query = request.uri.query ?? ""
-            do throws(DevelopmentIdPError) {
-                let authn = try authnRequest(query: query)
-                return Self.html(DevelopmentIdPPage.chooser(request: authn, query: query))
-            } catch {
-                return Self.html(DevelopmentIdPPage.problem(error.description), status: .badRequest)
-            }
+            let authn = try authnRequest(query: query)
+            return Self.html(DevelopmentIdPPage.chooser(request: authn, query: query))
         }
         group.post("sso") { request, _ in
             let body = try await request.body.collect(upTo: 64 * 1024)
             let form = HTTPPostBinding.formFields(String(buffer: body))
-            do {
-                let authn = try authnRequest(query: form["request"] ?? "")
-                guard let user = Self.user(from: form) else {
-                    return Self.html(DevelopmentIdPPage.problem("Choose a user, or type a user name."), status: .badRequest)
-                }
-                let response = try self.response(to: authn, user: user, now: Date())
-                let html = HTTPPostBinding.form(
-                    action: authn.assertionConsumerServiceURL, parameter: .response, value: response, relayState: authn.relayState)
-                return Self.html(html)
-            } catch let error as DevelopmentIdPError {
-                return Self.html(DevelopmentIdPPage.problem(error.description), status: .badRequest)
-            }
+            let authn = try authnRequest(query: form["request"] ?? "")
+            guard let user = Self.user(from: form) else { throw DevelopmentIdPError(.noUser) }
+            let response = try self.response(to: authn, user: user, now: clock.now)
+            let html = HTTPPostBinding.form(
+                action: authn.assertionConsumerServiceURL, parameter: .response, value: response, relayState: authn.relayState)
+            return Self.html(html)
         }
         return group
     }

@@ -12,13 +12,18 @@ public struct SAMLLoginService: LoginService {
     let allowsUnsolicited: Bool
     let signingKey: SigningKey?
     let decryptionKeys: [DecryptionKey]
+    let clock: any WallClock
     // A fast first layer in this process; the gateway's session store is the durable cache
     // that also refuses a replay after a restart or on another instance.
     let replayCache = InMemoryReplayCache()
 
-    /// A service for `config`, trusting the IdPs of `registry`.
-    public init(config: GatehouseConfig, registry: IdentityProviderRegistry) throws(RegistryError) {
+    /// A service for `config`, trusting the IdPs of `registry`. `clock` stamps AuthnRequests
+    /// and is the instant responses are validated at.
+    public init(
+        config: GatehouseConfig, registry: IdentityProviderRegistry, clock: any WallClock = SystemWallClock()
+    ) throws(RegistryError) {
         self.registry = registry
+        self.clock = clock
         entityID = config.entityID
         assertionConsumerServiceURL = config.endpointURL("acs")
         clockSkew = .seconds(config.clockSkew.seconds)
@@ -46,23 +51,18 @@ public struct SAMLLoginService: LoginService {
 
     public func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart {
         guard let entry = registry.entry(idp) else {
-            throw LoginFailure(
-                code: "unknownIdP", detail: "no IdP \(idp) is registered",
-                userMessage: "The identity provider you chose is not known here. Go back and choose another.", idp: idp)
+            throw LoginFailure(.unknownIdP, detail: "no IdP \(idp) is registered", idp: idp)
         }
         guard let sso = entry.descriptor.singleSignOnService(binding: SAMLBinding.httpRedirect) else {
-            throw LoginFailure(
-                code: "noRedirectEndpoint", detail: "\(idp) publishes no HTTP-Redirect SingleSignOnService",
-                userMessage: "This identity provider cannot be reached for sign-in. Contact your administrator.", idp: idp)
+            throw LoginFailure(.noRedirectEndpoint, detail: "\(idp) publishes no HTTP-Redirect SingleSignOnService", idp: idp)
         }
         let request = AuthnRequest(
-            id: AuthnRequest.makeID(), issueInstant: Date(), destination: sso.location,
+            id: AuthnRequest.makeID(), issueInstant: clock.now, destination: sso.location,
             assertionConsumerServiceURL: assertionConsumerServiceURL, issuer: entityID)
         let key = entry.descriptor.wantAuthnRequestsSigned ? signingKey : nil
         if entry.descriptor.wantAuthnRequestsSigned && key == nil {
             throw LoginFailure(
-                code: "signingKeyMissing", detail: "\(idp) wants signed AuthnRequests but no SP key is configured",
-                userMessage: "Sign-in is not set up completely for this identity provider. Contact your administrator.", idp: idp)
+                .signingKeyMissing, detail: "\(idp) wants signed AuthnRequests but no SP key is configured", idp: idp)
         }
         do {
             let algorithm: SignatureAlgorithm = key?.kind == .ec ? .ecdsaSHA256 : .rsaSHA256
@@ -70,9 +70,7 @@ public struct SAMLLoginService: LoginService {
                 endpoint: sso.location, request.xml, relayState: relayState, signingKey: key, algorithm: algorithm)
             return LoginStart(requestID: request.id, redirectURL: url)
         } catch {
-            throw LoginFailure(
-                code: "requestEncodingFailed", detail: error.description,
-                userMessage: "Sign-in could not be started. Try again.", idp: idp)
+            throw LoginFailure(.requestEncodingFailed, detail: error.description, idp: idp)
         }
     }
 
@@ -83,16 +81,17 @@ public struct SAMLLoginService: LoginService {
         policy.decryptionKeys = decryptionKeys
         let validator = ResponseValidator(policy: policy, replayCache: replayCache)
         let identity: Identity
+        let now = clock.now
         do {
             let response = try SAMLResponse(posted: samlResponse, limits: policy.parseLimits)
             let provider = try provider(answering: response, pending: pending)
-            identity = try await validator.validate(response, from: provider, expectedRequestID: pending?.requestID, now: Date())
+            identity = try await validator.validate(response, from: provider, expectedRequestID: pending?.requestID, now: now)
         } catch {
-            throw LoginFailure(code: error.code.rawValue, detail: error.detail, userMessage: error.code.userMessage, idp: error.issuer)
+            throw LoginFailure(error)
         }
         return LoginCompletion(
             identity: SessionIdentity(saml: identity), assertionID: identity.assertionID,
-            assertionExpiry: identity.replayExpiry ?? Date().addingTimeInterval(3_600))
+            assertionExpiry: identity.replayExpiry ?? now.addingTimeInterval(3_600))
     }
 
     /// The registered IdP the response's Issuer names, looked up by entity ID (not a scan of a
@@ -101,8 +100,13 @@ public struct SAMLLoginService: LoginService {
         guard let issuer = response.issuer else {
             throw SAMLValidationError(code: .unknownIssuer, detail: "the response names no Issuer")
         }
-        guard let entry = registry.entry(issuer), pending.map({ $0.idpEntityID == issuer }) ?? true else {
+        guard let entry = registry.entry(issuer) else {
             throw SAMLValidationError(code: .unknownIssuer, detail: "no IdP with entity ID \(issuer) is configured", issuer: issuer)
+        }
+        if let pending, pending.idpEntityID != issuer {
+            throw SAMLValidationError(
+                code: .issuerMismatch, detail: "the login was started at \(pending.idpEntityID), the response's Issuer is \(issuer)",
+                issuer: issuer)
         }
         return entry.provider
     }

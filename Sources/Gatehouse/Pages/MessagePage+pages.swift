@@ -12,7 +12,7 @@ extension MessagePage {
             advice: "Try signing in again. If it keeps failing, contact your administrator"
                 + (idpName.map { " and mention \($0)" } ?? "") + ".",
             action: .init(label: "Sign in again", url: retryURL),
-            check: failure.code,
+            check: failure.code.name,
             reference: reference
         )
     }

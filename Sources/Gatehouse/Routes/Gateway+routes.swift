@@ -5,11 +5,13 @@ public import Hummingbird
 /// is the door's (``Gateway/decide(_:session:live:ownPrefixes:needsUpstream:)``).
 extension Gateway {
     /// The SAML service provider: `login`, the assertion consumer and the SP metadata,
-    /// under the route prefix.
+    /// under the route prefix. A ``LoginFailure`` they throw is rendered by
+    /// ``LoginFailureMiddleware``.
     public func loginRoutes() -> RouteCollection<GatehouseRequestContext> {
         let routes = RouteCollection(context: GatehouseRequestContext.self)
-        routes.get("login") { request, context in await login(request, context: context) }
-        routes.post("acs") { request, context in await assertionConsumer(request, context: context) }
+        routes.add(middleware: LoginFailureMiddleware(gateway: self))
+        routes.get("login") { request, context in try await login(request, context: context) }
+        routes.post("acs") { request, context in try await assertionConsumer(request, context: context) }
         routes.get("metadata") { request, context in await metadata(request, context: context) }
         return routes
     }

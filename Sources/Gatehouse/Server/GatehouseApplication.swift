@@ -10,7 +10,9 @@ public enum GatehouseApplication {
         let router = Router(context: GatehouseRequestContext.self)
         let ownPrefixes = developmentIdP == nil ? [] : [DevelopmentIdP.pathPrefix]
         router.add(middleware: GatewayMiddleware(gateway: gateway, ownPrefixes: ownPrefixes))
-        if let developmentIdP { router.addRoutes(developmentIdP.routes(), atPath: RouterPath(DevelopmentIdP.pathPrefix)) }
+        if let developmentIdP {
+            router.addRoutes(developmentIdP.routes(clock: gateway.clock), atPath: RouterPath(DevelopmentIdP.pathPrefix))
+        }
         let prefix = RouterPath(gateway.config.routePrefix)
         router.addRoutes(gateway.loginRoutes(), atPath: prefix)
         router.addRoutes(gateway.logoutRoutes(), atPath: prefix)

@@ -1,0 +1,76 @@
+public import HTTPTypes
+public import SAML
+
+extension LoginFailure {
+    /// The check that failed: one of the SAML module's, or one of Gatehouse's own around it.
+    ///
+    /// Status and sentence come from exhaustive switches, so a new code cannot ship without
+    /// both. ``name`` is the stable string for metric labels, log fields and the page.
+    public enum Code: Sendable, Hashable, CustomStringConvertible {
+        /// The SAML message failed one of the validator's checks.
+        case saml(SAMLValidationError.Code)
+        /// `?idp=` or the login names no registered IdP.
+        case unknownIdP
+        /// The IdP publishes no HTTP-Redirect SingleSignOnService.
+        case noRedirectEndpoint
+        /// The IdP wants signed AuthnRequests and no SP key is configured.
+        case signingKeyMissing
+        /// The AuthnRequest could not be encoded or signed.
+        case requestEncodingFailed
+        /// The ACS post is unreadable, too large, or has no `SAMLResponse`.
+        case malformedRequest
+        /// A response with no RelayState of ours while unsolicited responses are off.
+        case unsolicited
+        /// The RelayState names no pending login (expired, used, or never ours).
+        case unknownRelayState
+        /// The pending login belongs to another browser (its binding cookie differs).
+        case browserMismatch
+        /// The session, pending-login or replay store could not be reached.
+        case storeUnavailable
+
+        /// The stable name: the SAML check's raw value, or Gatehouse's own code.
+        public var name: String {
+            switch self {
+            case .saml(let code): code.rawValue
+            case .unknownIdP: "unknownIdP"
+            case .noRedirectEndpoint: "noRedirectEndpoint"
+            case .signingKeyMissing: "signingKeyMissing"
+            case .requestEncodingFailed: "requestEncodingFailed"
+            case .malformedRequest: "malformedRequest"
+            case .unsolicited: "unsolicited"
+            case .unknownRelayState: "unknownRelayState"
+            case .browserMismatch: "browserMismatch"
+            case .storeUnavailable: "storeUnavailable"
+            }
+        }
+
+        public var description: String { name }
+
+        /// The status of the error page.
+        public var status: HTTPResponse.Status {
+            switch self {
+            case .saml, .unsolicited, .unknownRelayState, .browserMismatch: .forbidden
+            case .unknownIdP, .malformedRequest: .badRequest
+            case .noRedirectEndpoint, .signingKeyMissing, .requestEncodingFailed: .internalServerError
+            case .storeUnavailable: .serviceUnavailable
+            }
+        }
+
+        /// A short sentence for the error page: what happened and what to do.
+        public var userMessage: String {
+            switch self {
+            case .saml(let code): code.userMessage
+            case .unknownIdP: "The sign-in option you picked is not configured here. Go back and choose another."
+            case .noRedirectEndpoint: "This identity provider cannot be reached for sign-in. Contact your administrator."
+            case .signingKeyMissing:
+                "Sign-in is not set up completely for this identity provider. Contact your administrator."
+            case .requestEncodingFailed: "Sign-in could not be started. Try again."
+            case .malformedRequest: "The sign-in response was missing, incomplete or too large. Start again from the application."
+            case .unsolicited: "Sign-in must start from this site. Open the application and sign in from there."
+            case .unknownRelayState: "This sign-in attempt expired or was already completed."
+            case .browserMismatch: "Sign-in must finish in the browser that started it."
+            case .storeUnavailable: "Sign-in is unavailable right now. Try again in a few minutes."
+            }
+        }
+    }
+}
