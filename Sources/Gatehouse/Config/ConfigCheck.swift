@@ -118,10 +118,6 @@ public struct ConfigCheck: Sendable {
         if cookieName.isEmpty || !cookieName.allSatisfy(Self.isTokenCharacter) {
             found.append(.init(.error, "cookie.name '\(cookieName)' may only use letters, digits and !#$%&'*+-.^_`|~."))
         }
-        if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(config.log.level) {
-            found.append(
-                .init(.error, "log.level '\(config.log.level)' is not one of trace, debug, info, notice, warning, error, critical."))
-        }
         return found
     }
 
