@@ -1,7 +1,6 @@
-public import Foundation
+import Foundation
 import Logging
 import SAML
-import XMLSecurity
 
 /// What the `gatehouse` subcommands do, kept out of the CLI so it can be tested.
 public enum GatehouseLauncher {
@@ -13,91 +12,47 @@ public enum GatehouseLauncher {
         init(_ problems: [String]) { self.problems = problems }
     }
 
-    /// Loads the configuration, with environment overrides. Unknown fields are errors too:
-    /// a misspelled field would otherwise silently keep its default, so `serve` refuses them.
-    public static func loadConfig(path: String) throws(Failure) -> GatehouseConfig {
-        let (config, errors) = readConfig(path: path)
-        guard let config, errors.isEmpty else { throw Failure(errors) }
-        return config
+    /// Runs `gatehouse serve` for the file at `configPath` until SIGTERM/SIGINT; SIGHUP
+    /// re-reads that file and the IdP metadata folder.
+    public static func serve(configPath: String) async throws {
+        let (resolved, warnings) = try resolve(configAt: configPath)
+        try await serve(resolved, warnings: warnings, configPath: configPath)
     }
 
-    /// Every problem of the configuration: errors (refuse to start) and warnings.
-    public static func check(_ config: GatehouseConfig, now: Date = Date()) -> (errors: [String], warnings: [String]) {
-        let problems = ConfigCheck(now: now, metadataValidator: MetadataFileCheck.validator).problems(in: config)
-        var errors = problems.filter { $0.severity == .error }.map(\.message)
-        var warnings = problems.filter { $0.severity == .warning }.map(\.message)
-        warnings += MetadataFileCheck.warnings(directory: config.idpMetadataDirectory, now: now)
-        if errors.isEmpty {
-            do {
-                let registry = try IdentityProviderRegistry.load(directory: config.idpMetadataDirectory)
-                _ = try SAMLLoginService(config: config, registry: registry)
-                for setting in config.identityProviders where registry.entry(setting.entityID) == nil {
-                    warnings.append(
-                        "idps: no metadata in \(config.idpMetadataDirectory) has the entity ID \(setting.entityID); "
-                            + "its display_name and email_domains are unused.")
-                }
-            } catch {
-                errors.append(error.description)
-            }
-        }
-        warnings.removeAll { warning in errors.contains(warning) }
-        return (errors, warnings)
+    /// Runs the gateway for `config` (the demo's, adjusted in memory) until SIGTERM/SIGINT.
+    /// With `developmentIdP`, its pages are mounted (demo and local development only; its
+    /// metadata must be in the IdP folder).
+    public static func serve(config: GatehouseConfig, developmentIdP: DevelopmentIdP? = nil) async throws {
+        let report = ResolvedConfig.resolve(config)
+        guard let resolved = report.resolved else { throw Failure(report.errors) }
+        try await serve(resolved, warnings: report.warnings, developmentIdP: developmentIdP)
     }
 
-    /// Runs `gatehouse serve` until SIGTERM/SIGINT. With `developmentIdP`, its pages are
-    /// mounted (demo and local development only; its metadata must be in the IdP folder).
-    /// With `configPath`, SIGHUP re-reads that file and the IdP metadata folder.
-    public static func serve(config: GatehouseConfig, configPath: String? = nil, developmentIdP: DevelopmentIdP? = nil) async throws {
-        LoggingSystem.bootstrap(JSONLogHandler.factory(for: config.log))
+    static func serve(
+        _ resolved: ResolvedConfig, warnings: [String], configPath: String? = nil, developmentIdP: DevelopmentIdP? = nil
+    ) async throws {
+        LoggingSystem.bootstrap(JSONLogHandler.factory(for: resolved.config.log))
         let logger = Logger(label: "gatehouse")
-        let service: SAMLLoginService
-        do {
-            service = try makeLoginService(config)
-        } catch {
-            throw Failure([error.description])
+        for warning in warnings {
+            logger.warning("configuration", metadata: ["config.problem": "\(warning)"])
         }
         if developmentIdP != nil {
             logger.warning(
                 "THE DEVELOPMENT IDP IS ENABLED: anyone can sign in as anyone. Never use this outside local development.",
                 metadata: ["idp": "\(developmentIdP?.entityID ?? "")"])
         }
-        let check = ConfigCheck(metadataValidator: MetadataFileCheck.validator)
         let reloader = configPath.map { path in
             { @Sendable (gateway: Gateway) in
-                ConfigReloader(configPath: path, gateway: gateway, check: check, logger: logger) { try makeLoginService($0) }
+                ConfigReloader(configPath: path, gateway: gateway, running: resolved, logger: logger) { SAMLLoginService(resolved: $0) }
             }
         }
         try await GatehouseServer.run(
-            config: config, loginService: service, check: check, logger: logger, developmentIdP: developmentIdP, reloader: reloader)
-    }
-
-    /// The SAML login service for `config`, trusting every IdP in its metadata folder.
-    public static func makeLoginService(_ config: GatehouseConfig) throws(RegistryError) -> SAMLLoginService {
-        try SAMLLoginService(config: config, registry: IdentityProviderRegistry.load(directory: config.idpMetadataDirectory))
+            config: resolved.config, loginService: SAMLLoginService(resolved: resolved), logger: logger, developmentIdP: developmentIdP,
+            reloader: reloader)
     }
 
     /// What `gatehouse idp add` tells the admin after copying a file.
     public static let reloadHint = "send SIGHUP to the running gateway (e.g. `kill -HUP <pid>`) to reload; new logins then see the IdP"
-
-    /// The SP metadata XML for `config` (signed when an SP key is configured).
-    public static func serviceProviderMetadata(config: GatehouseConfig) throws(Failure) -> String {
-        var metadata = ServiceProviderMetadata(entityID: config.entityID, assertionConsumerServiceURL: config.endpointURL("acs"))
-        metadata.singleLogoutServiceURL = config.endpointURL("logout")
-        guard let keyPath = config.serviceProvider.keyPath else { return metadata.xml }
-        guard let keyPEM = try? String(contentsOfFile: keyPath, encoding: .utf8),
-            let certificatePath = config.serviceProvider.certificatePath,
-            let certificatePEM = try? String(contentsOfFile: certificatePath, encoding: .utf8)
-        else {
-            throw Failure(["the SP key and certificate (service_provider.key / .certificate) must both be readable"])
-        }
-        metadata.signingCertificateDER = ServiceProviderMetadata.certificateDER(pem: certificatePEM)
-        metadata.encryptionCertificatesDER = metadata.signingCertificateDER.map { [$0] } ?? []
-        do throws(XMLSecurityError) {
-            return try metadata.signed(with: SigningKey(privateKeyPEM: keyPEM, certificatePEM: certificatePEM))
-        } catch {
-            throw Failure(["the SP key \(keyPath): \(error.detail)"])
-        }
-    }
 
     /// Validates `file` as IdP metadata and copies it into the configured folder.
     /// Returns the path written. Refuses an IdP already registered unless `replace`.
