@@ -7,10 +7,10 @@ public struct CookieSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// The cookie's `Domain`; nil keeps it host-only (the safest choice).
     public var domain: String?
 
-    /// Cookie settings with safe defaults.
-    public init(name: String = "gatehouse_session", secure: Bool = true, domain: String? = nil) {
-        self.name = name
-        self.secure = secure
+    /// Cookie settings; a nil `name` or `secure` keeps the declared (safe) default.
+    public init(name: String? = nil, secure: Bool? = nil, domain: String? = nil) {
+        if let name { self.name = name }
+        if let secure { self.secure = secure }
         self.domain = domain
     }
 

@@ -18,11 +18,11 @@ public struct HeaderSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// Attribute names that hold the user's groups, for access rules.
     public var groupAttributes: [String] = AttributeNames.groups
 
-    /// Header settings with oauth2-proxy-compatible defaults.
-    public init(rules: [HeaderRule] = defaultRules, additional: [String: String] = [:], maxValueBytes: Int = 4096) {
-        self.rules = rules
-        self.additional = additional
-        self.maxValueBytes = maxValueBytes
+    /// Header settings; a nil argument keeps the declared (oauth2-proxy-compatible) default.
+    public init(rules: [HeaderRule]? = nil, additional: [String: String]? = nil, maxValueBytes: Int? = nil) {
+        if let rules { self.rules = rules }
+        if let additional { self.additional = additional }
+        if let maxValueBytes { self.maxValueBytes = maxValueBytes }
     }
 
     /// `rules` followed by one rule per `additional` entry, sorted by header name.

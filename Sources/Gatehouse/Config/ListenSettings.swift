@@ -13,10 +13,10 @@ public struct ListenSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// Connections beyond this many are answered 503 and closed at once.
     public var maxConnections: Int = 10_000
 
-    /// Listen on `address`:`port`.
-    public init(address: String = "127.0.0.1", port: Int = 8080) {
-        self.address = address
-        self.port = port
+    /// Listen on `address`:`port`; a nil argument keeps the declared default.
+    public init(address: String? = nil, port: Int? = nil) {
+        if let address { self.address = address }
+        if let port { self.port = port }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

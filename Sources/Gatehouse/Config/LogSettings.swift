@@ -15,10 +15,10 @@ public struct LogSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// The lowest level written.
     public var level: Logger.Level = .info
 
-    /// Log settings; text at info level by default.
-    public init(format: Format = .text, level: Logger.Level = .info) {
-        self.format = format
-        self.level = level
+    /// Log settings; a nil argument keeps the declared default (text at info level).
+    public init(format: Format? = nil, level: Logger.Level? = nil) {
+        if let format { self.format = format }
+        if let level { self.level = level }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case format, level }

@@ -19,10 +19,10 @@ public struct SessionSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// How long a browser has to come back from the IdP after we sent it there.
     public var pendingLoginTimeout: ConfigDuration = .minutes(10)
 
-    /// Session settings with safe defaults.
-    public init(store: StoreKind = .sqlite, path: String = "gatehouse-sessions.sqlite") {
-        self.store = store
-        self.path = path
+    /// Session settings; a nil argument keeps the declared (safe) default.
+    public init(store: StoreKind? = nil, path: String? = nil) {
+        if let store { self.store = store }
+        if let path { self.path = path }
     }
 
     /// The timeouts as a value the stores use.

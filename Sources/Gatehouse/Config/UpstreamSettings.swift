@@ -13,10 +13,10 @@ public struct UpstreamSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// For an `https` URL: a PEM file of the certificates to trust instead of the system's.
     public var caFile: String?
 
-    /// An upstream at `url` serving `prefix`.
-    public init(url: String, prefix: String = "/") {
+    /// An upstream at `url` serving `prefix` (nil: the declared default, the whole site).
+    public init(url: String, prefix: String? = nil) {
         self.url = url
-        self.prefix = prefix
+        if let prefix { self.prefix = prefix }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
