@@ -59,8 +59,7 @@ struct MetadataCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let settings = try GatehouseLauncher.loadConfig(path: config)
-                print(try GatehouseLauncher.serviceProviderMetadata(config: settings))
+                print(try GatehouseLauncher.serviceProviderMetadata(configAt: config), terminator: "")
             } catch {
                 error.problems.forEach { printError("configuration error: \($0)") }
                 throw ExitCode(2)

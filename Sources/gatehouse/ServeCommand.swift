@@ -14,8 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let settings = try GatehouseLauncher.loadConfig(path: config)
-            try await GatehouseLauncher.serve(config: settings, configPath: config)
+            try await GatehouseLauncher.serve(configPath: config)
         } catch let error as GatehouseLauncher.Failure {
             error.problems.forEach { printError("gatehouse: \($0)") }
             throw ExitCode(2)

@@ -1,5 +1,6 @@
 import Foundation
 import Gatehouse
+import Logging
 import Testing
 
 @Suite struct ConfigLoaderTests {
@@ -76,7 +77,7 @@ import Testing
         #expect(config.clockSkew.seconds == 120)
         #expect(config.unsolicitedResponses == .allow)
         #expect(config.trustedProxies == ["10.0.0.0/8", "::1"])
-        #expect(config.log == LogSettings(format: .json, level: "debug"))
+        #expect(config.log == LogSettings(format: .json, level: .debug))
     }
 
     @Test func environmentOverridesNestedScalarFields() throws {
@@ -150,5 +151,45 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("Config/gatehouse.example.yaml").path
         let config = try ConfigLoader.load(path: path, environment: [:])
         #expect(!config.upstreams.isEmpty)
+    }
+
+    @Test func omittedFieldsTakeTheDefaultsTheirPropertiesDeclare() throws {
+        let config = try ConfigLoader.decode(
+            yaml: """
+                external_url: https://a.example
+                upstreams: [{ url: http://a }]
+                listen: {}
+                service_provider: {}
+                session: {}
+                cookie: {}
+                identity_headers: {}
+                paths: {}
+                log: {}
+                """)
+        #expect(config == GatehouseConfig(externalURL: "https://a.example", upstreams: [UpstreamSettings(url: "http://a")]))
+        let partial = try ConfigLoader.decode(
+            yaml: """
+                external_url: https://a.example
+                upstreams: [{ url: http://a, prefix: /api }]
+                listen: { port: 9000 }
+                identity_headers: { headers: [{ header: X-User }] }
+                access_rules: [{ prefix: /admin }]
+                """)
+        #expect(partial.listen.address == ListenSettings().address)
+        #expect(partial.listen.idleTimeout == ListenSettings().idleTimeout)
+        #expect(partial.upstreams == [UpstreamSettings(url: "http://a", prefix: "/api")])
+        #expect(partial.identityHeaders.rules == [HeaderRule(header: "X-User")])
+        #expect(partial.identityHeaders.maxValueBytes == HeaderSettings().maxValueBytes)
+        #expect(partial.accessRules == [AccessRule(prefix: "/admin")])
+    }
+
+    @Test func logLevelIsALoggerLevelAndAnUnknownOneListsTheValidOnes() throws {
+        let base = "external_url: https://a.example\nupstreams: [{ url: http://a }]\n"
+        #expect(try ConfigLoader.decode(yaml: base + "log: { level: warning }").log.level == .warning)
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.decode(yaml: base + "log: { level: loud }") }
+        #expect(
+            error?.message
+                == "configuration: log.level: 'loud' is not a log level; use one of trace, debug, info, notice, warning, error or critical."
+        )
     }
 }

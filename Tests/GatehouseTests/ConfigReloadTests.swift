@@ -27,6 +27,11 @@ import Testing
         """
     }
 
+    /// The harness's configuration as the running one (no SP keys, no IdPs).
+    static func running(_ config: GatehouseConfig) throws -> ResolvedConfig {
+        try ResolvedConfig(config: config, serviceProviderKeys: nil, registry: IdentityProviderRegistry(documents: []))
+    }
+
     static func write(_ text: String, to path: String) throws {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
@@ -53,7 +58,11 @@ import Testing
         try await GatewayHarness.run { harness in
             let session = try await harness.login()
             let file = try TestPaths.scratchDirectory() + "/gatehouse.yaml"
-            let reloader = ConfigReloader(configPath: file, gateway: harness.gateway, logger: Self.logger) { _ in FakeLoginService() }
+            let reloader = ConfigReloader(
+                configPath: file, gateway: harness.gateway, running: try Self.running(harness.config), logger: Self.logger
+            ) {
+                _ in FakeLoginService()
+            }
             let (_, before) = try await harness.echo("/admin/panel", session: session)
             #expect(before.status == .forbidden)
             let (_, closed) = try await harness.echo("/open/page", session: nil)
@@ -79,7 +88,11 @@ import Testing
     @Test func badConfigurationIsRefusedAndTheOldOneStays() async throws {
         try await GatewayHarness.run { harness in
             let file = try TestPaths.scratchDirectory() + "/gatehouse.yaml"
-            let reloader = ConfigReloader(configPath: file, gateway: harness.gateway, logger: Self.logger) { _ in FakeLoginService() }
+            let reloader = ConfigReloader(
+                configPath: file, gateway: harness.gateway, running: try Self.running(harness.config), logger: Self.logger
+            ) {
+                _ in FakeLoginService()
+            }
             #expect(!reloader.reload())  // missing file
             try Self.write("upstreams: [[[", to: file)
             #expect(!reloader.reload())  // not YAML
@@ -101,11 +114,10 @@ import Testing
         try FileManager.default.copyItem(atPath: TestPaths.fixture("idp-metadata/okta.xml"), toPath: folder + "/okta.xml")
         let file = folder + "/gatehouse.yaml"
         try Self.write(Self.yaml(upstream: "http://127.0.0.1:1", idps: folder, extra: ""), to: file)
-        let config = try ConfigLoader.load(path: file)
-        let gateway = Gateway(
-            config: config, store: MemorySessionStore(), loginService: try GatehouseLauncher.makeLoginService(config))
-        let reloader = ConfigReloader(configPath: file, gateway: gateway, logger: Self.logger) {
-            try GatehouseLauncher.makeLoginService($0)
+        let running = try #require(ResolvedConfig.resolve(configAt: file, environment: [:]).resolved)
+        let gateway = Gateway(config: running.config, store: MemorySessionStore(), loginService: SAMLLoginService(resolved: running))
+        let reloader = ConfigReloader(configPath: file, gateway: gateway, running: running, environment: [:], logger: Self.logger) {
+            SAMLLoginService(resolved: $0)
         }
         #expect(await gateway.loginService.identityProviders().count == 1)
         try FileManager.default.copyItem(atPath: TestPaths.fixture("idp-metadata/keycloak.xml"), toPath: folder + "/keycloak.xml")
@@ -121,7 +133,11 @@ import Testing
         try await GatewayHarness.run { harness in
             let file = try TestPaths.scratchDirectory() + "/gatehouse.yaml"
             try Self.write(Self.yaml(upstream: harness.config.upstreams[0].url, extra: "public_paths: [/reloaded]"), to: file)
-            let reloader = ConfigReloader(configPath: file, gateway: harness.gateway, logger: Self.logger) { _ in FakeLoginService() }
+            let reloader = ConfigReloader(
+                configPath: file, gateway: harness.gateway, running: try Self.running(harness.config), logger: Self.logger
+            ) {
+                _ in FakeLoginService()
+            }
             let (triggers, trigger) = AsyncStream.makeStream(of: Void.self)
             trigger.yield()
             trigger.finish()

@@ -23,7 +23,7 @@ import Testing
     }
 
     static func logger(_ format: LogSettings.Format, into capture: Capture) -> Logger {
-        let factory = JSONLogHandler.factory(for: LogSettings(format: format, level: "info"), stream: capture)
+        let factory = JSONLogHandler.factory(for: LogSettings(format: format, level: .info), stream: capture)
         return Logger(label: "gatehouse", factory: factory)
     }
 

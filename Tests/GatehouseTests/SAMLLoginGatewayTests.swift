@@ -29,7 +29,8 @@ import Testing
                 directory: directory, baseURL: "http://localhost", assertionConsumerServiceURL: config.endpointURL("acs"))
             let registry = try IdentityProviderRegistry(documents: [("development-idp.xml", Array(idp.metadataXML.utf8))])
             let gateway = Gateway(
-                config: config, store: MemorySessionStore(), loginService: try SAMLLoginService(config: config, registry: registry))
+                config: config, store: MemorySessionStore(),
+                loginService: SAMLLoginService(resolved: try ResolvedConfig(config: config, serviceProviderKeys: nil, registry: registry)))
             let settings = config
             let log = LogLineEscapingTests.Capture()
             let logger = Logger(label: "gatehouse-test", factory: JSONLogHandler.factory(for: LogSettings(format: .text), stream: log))

@@ -36,7 +36,9 @@ import XMLSecurity
             ("idp.xml", Array(metadata)), ("other-idp.xml", Array(otherIdP.metadataXML.utf8)),
         ])
         let clock = ManualWallClock(now)
-        return Setup(service: try SAMLLoginService(config: config, registry: registry, clock: clock), clock: clock, otherIdP: otherIdP)
+        let resolved = try ResolvedConfig(
+            config: config, serviceProviderKeys: try ServiceProviderKeys.load(config.serviceProvider), registry: registry)
+        return Setup(service: SAMLLoginService(resolved: resolved, clock: clock), clock: clock, otherIdP: otherIdP)
     }
 
     static func fixture(_ name: String) throws -> String {

@@ -5,7 +5,10 @@ import XMLSecurity
 @Suite struct ServiceProviderMetadataTests {
     static func metadata() throws -> ServiceProviderMetadata {
         var metadata = ServiceProviderMetadata(entityID: Fixture.spEntityID, assertionConsumerServiceURL: Fixture.acsURL)
-        metadata.singleLogoutServiceURL = "https://sp.example.com/saml/slo"
+        metadata.singleLogoutServices = [
+            Endpoint(binding: SAMLBinding.httpRedirect, location: "https://sp.example.com/saml/slo"),
+            Endpoint(binding: SAMLBinding.httpPOST, location: "https://sp.example.com/saml/slo"),
+        ]
         metadata.signingCertificateDER = ServiceProviderMetadata.certificateDER(pem: try Fixture.key("sp.crt"))
         metadata.encryptionCertificatesDER = [try #require(ServiceProviderMetadata.certificateDER(pem: try Fixture.key("sp.crt")))]
         metadata.authnRequestsSigned = true
@@ -43,5 +46,31 @@ import XMLSecurity
             try SignatureVerifier.verify(document.root, trustedKeys: [try Fixture.trustedKey("sp2")])
         }
         #expect(error?.code == .untrustedKey || error?.code == .signatureMismatch)
+    }
+
+    @Test func anECKeySignsWithECDSAAndOnlyItsCertificateVerifies() throws {
+        let signed = try Self.metadata().signed(with: try Fixture.signingKey("idp-ec"))
+        let document = try XMLDocument(parsing: signed)
+        let method = document.root.descendants(named: "SignatureMethod", namespace: SAMLNamespace.xmldsig).first
+        #expect(method?.attribute("Algorithm") == SignatureAlgorithm.ecdsaSHA256.rawValue)
+        _ = try SignatureVerifier.verify(document.root, trustedKeys: [try Fixture.trustedKey("idp-ec")])
+        let error = #expect(throws: XMLSecurityError.self) {
+            try SignatureVerifier.verify(document.root, trustedKeys: [try Fixture.trustedKey("idp-ec384")])
+        }
+        #expect(error?.code == .untrustedKey || error?.code == .signatureMismatch)
+    }
+
+    @Test func singleLogoutServicesAreAdvertisedOnlyWhenGiven() throws {
+        var metadata = ServiceProviderMetadata(entityID: Fixture.spEntityID, assertionConsumerServiceURL: Fixture.acsURL)
+        let none = try XMLDocument(parsing: metadata.xml).root
+        #expect(none.descendants(named: "SingleLogoutService", namespace: SAMLNamespace.metadata).isEmpty)
+        metadata.singleLogoutServices = [
+            Endpoint(
+                binding: SAMLBinding.httpRedirect, location: "https://sp.example.com/saml/slo",
+                responseLocation: "https://sp.example.com/saml/slo/done")
+        ]
+        let one = try XMLDocument(parsing: metadata.xml).root.descendants(named: "SingleLogoutService", namespace: SAMLNamespace.metadata)
+        #expect(one.map { $0.attribute("Binding") } == [SAMLBinding.httpRedirect])
+        #expect(one.first?.attribute("ResponseLocation") == "https://sp.example.com/saml/slo/done")
     }
 }

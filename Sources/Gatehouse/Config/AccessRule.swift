@@ -1,7 +1,7 @@
 /// What a signed-in user must hold to reach paths under one prefix.
 ///
 /// Every listed requirement must hold; within one requirement any listed value suffices.
-public struct AccessRule: Sendable, Equatable, Decodable {
+public struct AccessRule: Sendable, Equatable, Decodable, ConfigSection {
     /// Paths under this prefix (on a segment boundary) are governed by this rule.
     public var prefix: String
     /// The user must be in at least one of these groups (empty: no group requirement).
@@ -16,7 +16,7 @@ public struct AccessRule: Sendable, Equatable, Decodable {
         self.attributes = attributes
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case prefix, attributes
         case anyGroups = "any_groups"
     }
@@ -24,7 +24,7 @@ public struct AccessRule: Sendable, Equatable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         prefix = try container.decode(String.self, forKey: .prefix)
-        anyGroups = try container.decodeIfPresent([String].self, forKey: .anyGroups) ?? []
-        attributes = try container.decodeIfPresent([String: [String]].self, forKey: .attributes) ?? [:]
+        anyGroups = try container.decode(forKey: .anyGroups, default: anyGroups)
+        attributes = try container.decode(forKey: .attributes, default: attributes)
     }
 }

@@ -23,7 +23,7 @@ extension ConfigCheck {
             do {
                 key = try Certificate.PrivateKey(pemEncoded: text)
             } catch {
-                found.append(.init(.error, "service_provider.key \(keyPath) is not a PEM private key (RSA, EC or Ed25519): \(error)."))
+                found.append(.init(.error, "service_provider.key \(keyPath) is not a PEM private key (RSA or EC): \(error)."))
             }
         }
         if let text = read(certificatePath, field: "service_provider.certificate", into: &found) {

@@ -13,6 +13,9 @@ public struct ConfigCheck: Sendable {
     public var expiryWarning: TimeInterval = 30 * 86_400
     /// Validates each IdP metadata file; nil only checks that the folder holds XML files.
     public var metadataValidator: MetadataValidator?
+    /// Whether the IdP metadata folder and `idps` are checked; off for commands that need
+    /// only the SP side (`gatehouse metadata sp`).
+    public var checksIdentityProviders = true
 
     /// A check at `now`.
     public init(now: Date = Date(), metadataValidator: MetadataValidator? = nil) {
@@ -28,8 +31,10 @@ public struct ConfigCheck: Sendable {
         found += sessionProblems(config)
         found += headerProblems(config)
         found += keyProblems(config.serviceProvider)
-        found += metadataProblems(config.idpMetadataDirectory)
-        found += identityProviderProblems(config.identityProviders)
+        if checksIdentityProviders {
+            found += metadataProblems(config.idpMetadataDirectory)
+            found += identityProviderProblems(config.identityProviders)
+        }
         return found
     }
 
@@ -117,10 +122,6 @@ public struct ConfigCheck: Sendable {
         let cookieName = config.cookie.name
         if cookieName.isEmpty || !cookieName.allSatisfy(Self.isTokenCharacter) {
             found.append(.init(.error, "cookie.name '\(cookieName)' may only use letters, digits and !#$%&'*+-.^_`|~."))
-        }
-        if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(config.log.level) {
-            found.append(
-                .init(.error, "log.level '\(config.log.level)' is not one of trace, debug, info, notice, warning, error, critical."))
         }
         return found
     }

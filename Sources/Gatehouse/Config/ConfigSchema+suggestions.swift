@@ -15,15 +15,7 @@ extension ConfigSchema {
     public static func suggestion(forUnknownField path: String) -> String? {
         var components = path.split(separator: ".").map(String.init)
         guard let key = components.popLast() else { return nil }
-        var schema: [String] = []
-        for component in components {
-            if Int(component) != nil, let last = schema.popLast() {
-                schema.append(last + "[]")
-            } else {
-                schema.append(component)
-            }
-        }
-        let allowed = schema.isEmpty ? top : nested[schema.joined(separator: ".")] ?? []
+        let allowed = fieldNames(at: components) ?? []
         let typed = key.lowercased()
         var best: (field: String, distance: Int)?
         for field in allowed.sorted() {

@@ -1,10 +1,4 @@
 extension GatehouseConfig {
-    /// The fields a SIGHUP reload applies; everything else needs a restart.
-    public static let reloadableFields = [
-        "idp_metadata_dir", "idps", "upstreams", "identity_headers", "access_rules", "public_paths", "clock_skew",
-        "unsolicited_responses", "trusted_proxies", "paths",
-    ]
-
     /// This configuration with the reloadable fields taken from `new`, and the names of the
     /// fields that differ in `new` but only take effect after a restart (listening address,
     /// session store, cookies, SP identity and keys, route prefix, logging).

@@ -2,7 +2,7 @@
 ///
 /// Every field has a safe default except `externalURL` and `upstreams`. See
 /// `Config/gatehouse.example.yaml` for the file, and ``ConfigLoader`` for the environment names.
-public struct GatehouseConfig: Sendable, Equatable, Decodable {
+public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
     /// Where the gateway accepts connections.
     public var listen = ListenSettings()
     /// The URL browsers use to reach the gateway (scheme, host, optional port; no path).
@@ -62,7 +62,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable {
         return prefix + "/" + endpoint
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, upstreams, session, cookie
         case externalURL = "external_url"
         case serviceProvider = "service_provider"
@@ -78,25 +78,33 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable {
         case log, paths
     }
 
+    static var nestedSections: [CodingKeys: any ConfigSection.Type] {
+        [
+            .listen: ListenSettings.self, .serviceProvider: ServiceProviderSettings.self,
+            .identityProviders: IdentityProviderSettings.self, .upstreams: UpstreamSettings.self, .session: SessionSettings.self,
+            .cookie: CookieSettings.self, .identityHeaders: HeaderSettings.self, .accessRules: AccessRule.self,
+            .log: LogSettings.self, .paths: PathSettings.self,
+        ]
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         externalURL = try c.decode(String.self, forKey: .externalURL)
         upstreams = try c.decode([UpstreamSettings].self, forKey: .upstreams)
-        listen = try c.decodeIfPresent(ListenSettings.self, forKey: .listen) ?? listen
-        serviceProvider = try c.decodeIfPresent(ServiceProviderSettings.self, forKey: .serviceProvider) ?? serviceProvider
-        idpMetadataDirectory = try c.decodeIfPresent(String.self, forKey: .idpMetadataDirectory) ?? idpMetadataDirectory
-        identityProviders = try c.decodeIfPresent([IdentityProviderSettings].self, forKey: .identityProviders) ?? []
-        session = try c.decodeIfPresent(SessionSettings.self, forKey: .session) ?? session
-        cookie = try c.decodeIfPresent(CookieSettings.self, forKey: .cookie) ?? cookie
-        identityHeaders = try c.decodeIfPresent(HeaderSettings.self, forKey: .identityHeaders) ?? identityHeaders
-        accessRules = try c.decodeIfPresent([AccessRule].self, forKey: .accessRules) ?? []
-        publicPaths = try c.decodeIfPresent([String].self, forKey: .publicPaths) ?? []
-        clockSkew = try c.decodeIfPresent(ConfigDuration.self, forKey: .clockSkew) ?? clockSkew
-        unsolicitedResponses =
-            try c.decodeIfPresent(UnsolicitedPolicy.self, forKey: .unsolicitedResponses) ?? unsolicitedResponses
-        trustedProxies = try c.decodeIfPresent([String].self, forKey: .trustedProxies) ?? []
-        routePrefix = try c.decodeIfPresent(String.self, forKey: .routePrefix) ?? routePrefix
-        log = try c.decodeIfPresent(LogSettings.self, forKey: .log) ?? log
-        paths = try c.decodeIfPresent(PathSettings.self, forKey: .paths) ?? paths
+        listen = try c.decode(forKey: .listen, default: listen)
+        serviceProvider = try c.decode(forKey: .serviceProvider, default: serviceProvider)
+        idpMetadataDirectory = try c.decode(forKey: .idpMetadataDirectory, default: idpMetadataDirectory)
+        identityProviders = try c.decode(forKey: .identityProviders, default: identityProviders)
+        session = try c.decode(forKey: .session, default: session)
+        cookie = try c.decode(forKey: .cookie, default: cookie)
+        identityHeaders = try c.decode(forKey: .identityHeaders, default: identityHeaders)
+        accessRules = try c.decode(forKey: .accessRules, default: accessRules)
+        publicPaths = try c.decode(forKey: .publicPaths, default: publicPaths)
+        clockSkew = try c.decode(forKey: .clockSkew, default: clockSkew)
+        unsolicitedResponses = try c.decode(forKey: .unsolicitedResponses, default: unsolicitedResponses)
+        trustedProxies = try c.decode(forKey: .trustedProxies, default: trustedProxies)
+        routePrefix = try c.decode(forKey: .routePrefix, default: routePrefix)
+        log = try c.decode(forKey: .log, default: log)
+        paths = try c.decode(forKey: .paths, default: paths)
     }
 }

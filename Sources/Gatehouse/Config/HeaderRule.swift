@@ -1,5 +1,5 @@
 /// One identity header the upstream receives, and where its value comes from.
-public struct HeaderRule: Sendable, Equatable, Decodable {
+public struct HeaderRule: Sendable, Equatable, Decodable, ConfigSection {
     /// The header name, e.g. `X-Forwarded-Email`.
     public var header: String
     /// Take the value from the NameID instead of an attribute.
@@ -17,7 +17,7 @@ public struct HeaderRule: Sendable, Equatable, Decodable {
         self.allValues = allValues
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case header, attributes
         case fromNameID = "name_id"
         case allValues = "all_values"
@@ -26,8 +26,8 @@ public struct HeaderRule: Sendable, Equatable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         header = try container.decode(String.self, forKey: .header)
-        fromNameID = try container.decodeIfPresent(Bool.self, forKey: .fromNameID) ?? false
-        attributes = try container.decodeIfPresent([String].self, forKey: .attributes) ?? []
-        allValues = try container.decodeIfPresent(Bool.self, forKey: .allValues) ?? false
+        fromNameID = try container.decode(forKey: .fromNameID, default: fromNameID)
+        attributes = try container.decode(forKey: .attributes, default: attributes)
+        allValues = try container.decode(forKey: .allValues, default: allValues)
     }
 }

@@ -1,5 +1,5 @@
 /// Which identity headers the upstream receives.
-public struct HeaderSettings: Sendable, Equatable, Decodable {
+public struct HeaderSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// oauth2-proxy's headers: user from the NameID; email, groups and preferred user name
     /// from the usual attribute names (see ``AttributeNames``).
     public static let defaultRules: [HeaderRule] = [
@@ -18,11 +18,11 @@ public struct HeaderSettings: Sendable, Equatable, Decodable {
     /// Attribute names that hold the user's groups, for access rules.
     public var groupAttributes: [String] = AttributeNames.groups
 
-    /// Header settings with oauth2-proxy-compatible defaults.
-    public init(rules: [HeaderRule] = defaultRules, additional: [String: String] = [:], maxValueBytes: Int = 4096) {
-        self.rules = rules
-        self.additional = additional
-        self.maxValueBytes = maxValueBytes
+    /// Header settings; a nil argument keeps the declared (oauth2-proxy-compatible) default.
+    public init(rules: [HeaderRule]? = nil, additional: [String: String]? = nil, maxValueBytes: Int? = nil) {
+        if let rules { self.rules = rules }
+        if let additional { self.additional = additional }
+        if let maxValueBytes { self.maxValueBytes = maxValueBytes }
     }
 
     /// `rules` followed by one rule per `additional` entry, sorted by header name.
@@ -30,18 +30,22 @@ public struct HeaderSettings: Sendable, Equatable, Decodable {
         rules + additional.sorted { $0.key < $1.key }.map { HeaderRule(header: $0.key, attributes: [$0.value]) }
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case rules = "headers"
         case additional
         case maxValueBytes = "max_value_bytes"
         case groupAttributes = "group_attributes"
     }
 
+    static var nestedSections: [CodingKeys: any ConfigSection.Type] {
+        [.rules: HeaderRule.self]
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        rules = try container.decodeIfPresent([HeaderRule].self, forKey: .rules) ?? rules
-        additional = try container.decodeIfPresent([String: String].self, forKey: .additional) ?? [:]
-        maxValueBytes = try container.decodeIfPresent(Int.self, forKey: .maxValueBytes) ?? maxValueBytes
-        groupAttributes = try container.decodeIfPresent([String].self, forKey: .groupAttributes) ?? groupAttributes
+        rules = try container.decode(forKey: .rules, default: rules)
+        additional = try container.decode(forKey: .additional, default: additional)
+        maxValueBytes = try container.decode(forKey: .maxValueBytes, default: maxValueBytes)
+        groupAttributes = try container.decode(forKey: .groupAttributes, default: groupAttributes)
     }
 }

@@ -7,7 +7,7 @@
 ///     display_name: Acme staff (Okta)
 ///     email_domains: [acme.com, acme.co.uk]
 /// ```
-public struct IdentityProviderSettings: Sendable, Equatable, Decodable {
+public struct IdentityProviderSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// The IdP's entity ID, exactly as in its metadata.
     public var entityID: String
     /// Replaces the metadata's mdui:DisplayName (or the entity ID) on the chooser.
@@ -22,7 +22,7 @@ public struct IdentityProviderSettings: Sendable, Equatable, Decodable {
         self.emailDomains = emailDomains
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case entityID = "entity_id"
         case displayName = "display_name"
         case emailDomains = "email_domains"

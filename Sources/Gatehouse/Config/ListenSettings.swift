@@ -1,5 +1,5 @@
 /// Where the gateway accepts connections, and how long it waits for a client.
-public struct ListenSettings: Sendable, Equatable, Decodable {
+public struct ListenSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// The address to bind, e.g. `0.0.0.0` or `127.0.0.1`.
     public var address: String = "127.0.0.1"
     /// The TCP port to bind; 0 picks a free port (tests).
@@ -13,13 +13,13 @@ public struct ListenSettings: Sendable, Equatable, Decodable {
     /// Connections beyond this many are answered 503 and closed at once.
     public var maxConnections: Int = 10_000
 
-    /// Listen on `address`:`port`.
-    public init(address: String = "127.0.0.1", port: Int = 8080) {
-        self.address = address
-        self.port = port
+    /// Listen on `address`:`port`; a nil argument keeps the declared default.
+    public init(address: String? = nil, port: Int? = nil) {
+        if let address { self.address = address }
+        if let port { self.port = port }
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case address, port
         case headerReadTimeout = "header_read_timeout"
         case idleTimeout = "idle_timeout"
@@ -28,10 +28,10 @@ public struct ListenSettings: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        address = try container.decodeIfPresent(String.self, forKey: .address) ?? address
-        port = try container.decodeIfPresent(Int.self, forKey: .port) ?? port
-        headerReadTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .headerReadTimeout) ?? headerReadTimeout
-        idleTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .idleTimeout) ?? idleTimeout
-        maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
+        address = try container.decode(forKey: .address, default: address)
+        port = try container.decode(forKey: .port, default: port)
+        headerReadTimeout = try container.decode(forKey: .headerReadTimeout, default: headerReadTimeout)
+        idleTimeout = try container.decode(forKey: .idleTimeout, default: idleTimeout)
+        maxConnections = try container.decode(forKey: .maxConnections, default: maxConnections)
     }
 }

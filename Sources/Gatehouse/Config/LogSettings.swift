@@ -1,5 +1,7 @@
+public import Logging
+
 /// How Gatehouse writes its log.
-public struct LogSettings: Sendable, Equatable, Decodable {
+public struct LogSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// The line format.
     public enum Format: String, Sendable, Equatable, Decodable {
         /// Human-readable lines.
@@ -10,20 +12,28 @@ public struct LogSettings: Sendable, Equatable, Decodable {
 
     /// The line format.
     public var format: Format = .text
-    /// The lowest level written: trace, debug, info, notice, warning, error, critical.
-    public var level: String = "info"
+    /// The lowest level written.
+    public var level: Logger.Level = .info
 
-    /// Log settings; text at info level by default.
-    public init(format: Format = .text, level: String = "info") {
-        self.format = format
-        self.level = level
+    /// Log settings; a nil argument keeps the declared default (text at info level).
+    public init(format: Format? = nil, level: Logger.Level? = nil) {
+        if let format { self.format = format }
+        if let level { self.level = level }
     }
 
-    private enum CodingKeys: String, CodingKey { case format, level }
+    enum CodingKeys: String, CodingKey, CaseIterable { case format, level }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        format = try container.decodeIfPresent(Format.self, forKey: .format) ?? format
-        level = try container.decodeIfPresent(String.self, forKey: .level) ?? level
+        format = try container.decode(forKey: .format, default: format)
+        let name = try container.decode(forKey: .level, default: level.rawValue)
+        guard let level = Logger.Level(rawValue: name) else {
+            let levels = Logger.Level.allCases.map(\.rawValue)
+            throw DecodingError.dataCorruptedError(
+                forKey: .level, in: container,
+                debugDescription:
+                    "'\(name)' is not a log level; use one of \(levels.dropLast().joined(separator: ", ")) or \(levels.last ?? "")")
+        }
+        self.level = level
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// The defaults refuse every form that common upstreams disagree on, so an access rule holds
 /// whether nginx, Apache, Tomcat/Spring, IIS, Express or Rails serves the path.
-public struct PathSettings: Sendable, Equatable, Decodable {
+public struct PathSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// A raw `;` in the path.
     public enum Semicolons: String, Sendable, Equatable, Decodable {
         /// 400: Tomcat and Spring cut `;params` from segments (`/admin;x` is `/admin`, `/..;/` is `/../`).
@@ -47,7 +47,7 @@ public struct PathSettings: Sendable, Equatable, Decodable {
     /// The safe defaults.
     public init() {}
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case semicolons
         case encodedSlashes = "encoded_slashes"
         case encodedPercent = "encoded_percent"
@@ -56,9 +56,9 @@ public struct PathSettings: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        semicolons = try container.decodeIfPresent(Semicolons.self, forKey: .semicolons) ?? semicolons
-        encodedSlashes = try container.decodeIfPresent(EncodedSlashes.self, forKey: .encodedSlashes) ?? encodedSlashes
-        encodedPercent = try container.decodeIfPresent(EncodedPercent.self, forKey: .encodedPercent) ?? encodedPercent
-        ruleCase = try container.decodeIfPresent(RuleCase.self, forKey: .ruleCase) ?? ruleCase
+        semicolons = try container.decode(forKey: .semicolons, default: semicolons)
+        encodedSlashes = try container.decode(forKey: .encodedSlashes, default: encodedSlashes)
+        encodedPercent = try container.decode(forKey: .encodedPercent, default: encodedPercent)
+        ruleCase = try container.decode(forKey: .ruleCase, default: ruleCase)
     }
 }

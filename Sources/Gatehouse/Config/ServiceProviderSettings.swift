@@ -1,5 +1,5 @@
 /// Who Gatehouse is towards the IdPs: its SAML entity ID and its key pair.
-public struct ServiceProviderSettings: Sendable, Equatable, Decodable {
+public struct ServiceProviderSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// The SP entity ID; by default `<external_url><route_prefix>/metadata`.
     public var entityID: String?
     /// Path of the PEM private key that signs AuthnRequests and decrypts assertions.
@@ -14,7 +14,7 @@ public struct ServiceProviderSettings: Sendable, Equatable, Decodable {
         self.certificatePath = certificatePath
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case entityID = "entity_id"
         case keyPath = "key"
         case certificatePath = "certificate"

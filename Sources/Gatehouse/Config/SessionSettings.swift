@@ -1,5 +1,5 @@
 /// Where sessions live and how long they last.
-public struct SessionSettings: Sendable, Equatable, Decodable {
+public struct SessionSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// The kind of session store.
     public enum StoreKind: String, Sendable, Equatable, Decodable {
         /// In process memory: sessions vanish on restart. For tests and demos.
@@ -19,10 +19,10 @@ public struct SessionSettings: Sendable, Equatable, Decodable {
     /// How long a browser has to come back from the IdP after we sent it there.
     public var pendingLoginTimeout: ConfigDuration = .minutes(10)
 
-    /// Session settings with safe defaults.
-    public init(store: StoreKind = .sqlite, path: String = "gatehouse-sessions.sqlite") {
-        self.store = store
-        self.path = path
+    /// Session settings; a nil argument keeps the declared (safe) default.
+    public init(store: StoreKind? = nil, path: String? = nil) {
+        if let store { self.store = store }
+        if let path { self.path = path }
     }
 
     /// The timeouts as a value the stores use.
@@ -30,7 +30,7 @@ public struct SessionSettings: Sendable, Equatable, Decodable {
         SessionTimeouts(idle: idleTimeout.timeInterval, absolute: absoluteTimeout.timeInterval)
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case store, path
         case idleTimeout = "idle_timeout"
         case absoluteTimeout = "absolute_timeout"
@@ -39,11 +39,10 @@ public struct SessionSettings: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        store = try container.decodeIfPresent(StoreKind.self, forKey: .store) ?? store
-        path = try container.decodeIfPresent(String.self, forKey: .path) ?? path
-        idleTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .idleTimeout) ?? idleTimeout
-        absoluteTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .absoluteTimeout) ?? absoluteTimeout
-        pendingLoginTimeout =
-            try container.decodeIfPresent(ConfigDuration.self, forKey: .pendingLoginTimeout) ?? pendingLoginTimeout
+        store = try container.decode(forKey: .store, default: store)
+        path = try container.decode(forKey: .path, default: path)
+        idleTimeout = try container.decode(forKey: .idleTimeout, default: idleTimeout)
+        absoluteTimeout = try container.decode(forKey: .absoluteTimeout, default: absoluteTimeout)
+        pendingLoginTimeout = try container.decode(forKey: .pendingLoginTimeout, default: pendingLoginTimeout)
     }
 }

@@ -1,5 +1,5 @@
 /// One application behind the gateway, chosen by the longest matching path prefix.
-public struct UpstreamSettings: Sendable, Equatable, Decodable {
+public struct UpstreamSettings: Sendable, Equatable, Decodable, ConfigSection {
     /// Requests whose path starts with this prefix (on a segment boundary) go to this upstream.
     public var prefix: String = "/"
     /// Base URL of the upstream, e.g. `http://127.0.0.1:3000`.
@@ -13,13 +13,13 @@ public struct UpstreamSettings: Sendable, Equatable, Decodable {
     /// For an `https` URL: a PEM file of the certificates to trust instead of the system's.
     public var caFile: String?
 
-    /// An upstream at `url` serving `prefix`.
-    public init(url: String, prefix: String = "/") {
+    /// An upstream at `url` serving `prefix` (nil: the declared default, the whole site).
+    public init(url: String, prefix: String? = nil) {
         self.url = url
-        self.prefix = prefix
+        if let prefix { self.prefix = prefix }
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case prefix, url
         case connectTimeout = "connect_timeout"
         case readTimeout = "read_timeout"
@@ -30,10 +30,10 @@ public struct UpstreamSettings: Sendable, Equatable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         url = try container.decode(String.self, forKey: .url)
-        prefix = try container.decodeIfPresent(String.self, forKey: .prefix) ?? prefix
-        connectTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .connectTimeout) ?? connectTimeout
-        readTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .readTimeout) ?? readTimeout
-        stripPrefix = try container.decodeIfPresent(Bool.self, forKey: .stripPrefix) ?? stripPrefix
+        prefix = try container.decode(forKey: .prefix, default: prefix)
+        connectTimeout = try container.decode(forKey: .connectTimeout, default: connectTimeout)
+        readTimeout = try container.decode(forKey: .readTimeout, default: readTimeout)
+        stripPrefix = try container.decode(forKey: .stripPrefix, default: stripPrefix)
         caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
     }
 }

@@ -17,32 +17,21 @@ public struct SAMLLoginService: LoginService {
     // that also refuses a replay after a restart or on another instance.
     let replayCache = InMemoryReplayCache()
 
-    /// A service for `config`, trusting the IdPs of `registry`. `clock` stamps AuthnRequests
-    /// and is the instant responses are validated at.
-    public init(
-        config: GatehouseConfig, registry: IdentityProviderRegistry, clock: any WallClock = SystemWallClock()
-    ) throws(RegistryError) {
-        self.registry = registry
+    let metadataXML: String
+
+    /// A service for `resolved`, trusting the IdPs of its registry and using its SP keys.
+    /// `clock` stamps AuthnRequests and is the instant responses are validated at.
+    public init(resolved: ResolvedConfig, clock: any WallClock = SystemWallClock()) {
+        let config = resolved.config
+        registry = resolved.registry
         self.clock = clock
         entityID = config.entityID
         assertionConsumerServiceURL = config.endpointURL("acs")
         clockSkew = .seconds(config.clockSkew.seconds)
         allowsUnsolicited = config.unsolicitedResponses == .allow
-        if let keyPath = config.serviceProvider.keyPath {
-            guard let keyPEM = try? String(contentsOfFile: keyPath, encoding: .utf8) else {
-                throw RegistryError("the SP key \(keyPath) cannot be read")
-            }
-            let certificatePEM = config.serviceProvider.certificatePath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
-            do {
-                signingKey = try SigningKey(privateKeyPEM: keyPEM, certificatePEM: certificatePEM)
-                decryptionKeys = signingKey?.kind == .rsa ? [try DecryptionKey(privateKeyPEM: keyPEM)] : []
-            } catch {
-                throw RegistryError("the SP key \(keyPath): \(error.detail)")
-            }
-        } else {
-            signingKey = nil
-            decryptionKeys = []
-        }
+        signingKey = resolved.serviceProviderKeys?.signingKey
+        decryptionKeys = resolved.serviceProviderKeys?.decryptionKeys ?? []
+        metadataXML = resolved.serviceProviderMetadata
     }
 
     public func identityProviders() async -> [IdentityProviderSummary] {
@@ -112,12 +101,7 @@ public struct SAMLLoginService: LoginService {
     }
 
     public func serviceProviderMetadata() async throws(LoginFailure) -> String {
-        var metadata = ServiceProviderMetadata(entityID: entityID, assertionConsumerServiceURL: assertionConsumerServiceURL)
-        if let certificate = signingKey?.certificateDER {
-            metadata.signingCertificateDER = certificate
-            if !decryptionKeys.isEmpty { metadata.encryptionCertificatesDER = [certificate] }
-        }
-        return metadata.xml
+        metadataXML
     }
 }
 

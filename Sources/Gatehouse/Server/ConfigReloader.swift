@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 public import ServiceLifecycle
 import UnixSignals
@@ -10,45 +11,43 @@ import UnixSignals
 /// Fields that only take effect after a restart (listening address, session store, cookies,
 /// SP identity, route prefix, logging) are named in a warning and otherwise ignored.
 public struct ConfigReloader: Service {
-    /// Builds the login service (IdP registry included) for a configuration.
-    public typealias LoginServiceFactory = @Sendable (GatehouseConfig) throws -> any LoginService
+    /// Builds the login service (IdP registry included) for a resolved configuration.
+    public typealias LoginServiceFactory = @Sendable (ResolvedConfig) throws -> any LoginService
 
     let configPath: String
     let gateway: Gateway
-    let check: ConfigCheck
+    let running: ResolvedConfig
+    let environment: [String: String]
     let logger: Logger
     let makeLoginService: LoginServiceFactory
 
-    /// A reloader of `configPath` into `gateway`; `check` judges each new configuration.
+    /// A reloader of `configPath` into `gateway`, which was started with `running`.
     public init(
         configPath: String,
         gateway: Gateway,
-        check: ConfigCheck = ConfigCheck(),
+        running: ResolvedConfig,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger,
         makeLoginService: @escaping LoginServiceFactory
     ) {
         self.configPath = configPath
         self.gateway = gateway
-        self.check = check
+        self.running = running
+        self.environment = environment
         self.logger = logger
         self.makeLoginService = makeLoginService
     }
 
-    /// Reloads once; true when the new configuration is in force.
+    /// Reloads once; true when the new configuration is in force. A file is refused with
+    /// exactly the errors `gatehouse check-config` prints for it.
     @discardableResult
     public func reload() -> Bool {
-        // Read exactly as `serve` does at start: unknown fields are refused too.
-        let (loaded, loadErrors) = GatehouseLauncher.readConfig(path: configPath)
-        guard let new = loaded, loadErrors.isEmpty else {
-            loadErrors.forEach { refuse($0) }
+        let report = ResolvedConfig.resolve(configAt: configPath, environment: environment)
+        guard let new = report.resolved else {
+            report.errors.forEach { refuse($0) }
             return false
         }
-        let (merged, needsRestart) = gateway.config.reloaded(from: new)
-        let errors = check.problems(in: merged).filter { $0.severity == .error }
-        guard errors.isEmpty else {
-            errors.forEach { refuse($0.message) }
-            return false
-        }
+        let (merged, needsRestart) = running.reloaded(from: new)
         let loginService: any LoginService
         do {
             loginService = try makeLoginService(merged)
@@ -56,7 +55,7 @@ public struct ConfigReloader: Service {
             refuse("\(error)")
             return false
         }
-        gateway.reload(config: merged, loginService: loginService)
+        gateway.reload(config: merged.config, loginService: loginService)
         for field in needsRestart {
             logger.warning(
                 "configuration change ignored until restart", metadata: ["config.file": "\(configPath)", "config.field": "\(field)"])

@@ -2,7 +2,7 @@ import Hummingbird
 public import Logging
 public import ServiceLifecycle
 
-/// What `gatehouse serve` runs: check, open the store, serve until SIGTERM/SIGINT.
+/// What `gatehouse serve` runs: open the store, serve until SIGTERM/SIGINT.
 public enum GatehouseServer {
     /// A server that refused to start, with every reason.
     public struct StartupError: Error, CustomStringConvertible {
@@ -12,23 +12,17 @@ public enum GatehouseServer {
         public var description: String { problems.joined(separator: "\n") }
     }
 
-    /// Validates `config` (errors stop the start; warnings are logged), opens the session
-    /// store, and serves until a shutdown signal; with `reloader`, SIGHUP reloads the configuration. Bad configuration never starts a
-    /// half-working server.
+    /// Opens the session store and serves until a shutdown signal; with `reloader`, SIGHUP
+    /// reloads the configuration. `config` has been checked and resolved already
+    /// (``ResolvedConfig/resolve(configAt:environment:now:identityProviders:)``), so bad
+    /// configuration never starts a half-working server.
     public static func run(
         config: GatehouseConfig,
         loginService: any LoginService,
-        check: ConfigCheck = ConfigCheck(),
         logger: Logger,
         developmentIdP: DevelopmentIdP? = nil,
         reloader: (@Sendable (Gateway) -> ConfigReloader)? = nil
     ) async throws {
-        let problems = check.problems(in: config)
-        for warning in problems where warning.severity == .warning {
-            logger.warning("configuration", metadata: ["config.problem": "\(warning.message)"])
-        }
-        let errors = problems.filter { $0.severity == .error }.map(\.message)
-        guard errors.isEmpty else { throw StartupError(problems: errors) }
         let store: any SessionStore
         do {
             store = try SessionStoreFactory.make(config.session)

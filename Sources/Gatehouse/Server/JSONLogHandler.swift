@@ -60,7 +60,7 @@ public struct JSONLogHandler: LogHandler {
     public static func factory(
         for settings: LogSettings, stream: any TextOutputStream & Sendable = StandardErrorStream()
     ) -> @Sendable (String) -> any LogHandler {
-        let level = Logger.Level(rawValue: settings.level) ?? .info
+        let level = settings.level
         switch settings.format {
         case .json:
             return { label in

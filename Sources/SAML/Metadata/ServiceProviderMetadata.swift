@@ -8,8 +8,8 @@ public struct ServiceProviderMetadata: Sendable {
     public var entityID: String
     /// The HTTP-POST AssertionConsumerService URL.
     public var assertionConsumerServiceURL: String
-    /// SingleLogoutService URL (offered with HTTP-Redirect and HTTP-POST), if SLO is enabled.
-    public var singleLogoutServiceURL: String?
+    /// SingleLogoutService endpoints, in order; empty when Single Logout is not offered.
+    public var singleLogoutServices: [Endpoint] = []
     /// Certificate (DER) of our signing key, if we sign requests.
     public var signingCertificateDER: [UInt8]?
     /// Certificates (DER) the IdP may encrypt to (several during rollover).
@@ -48,10 +48,11 @@ public struct ServiceProviderMetadata: Sendable {
         )
         if let signingCertificateDER { lines.append(Self.keyDescriptor(signingCertificateDER, use: "signing", methods: false)) }
         for certificate in encryptionCertificatesDER { lines.append(Self.keyDescriptor(certificate, use: "encryption", methods: true)) }
-        if let singleLogoutServiceURL {
-            for binding in [SAMLBinding.httpRedirect, SAMLBinding.httpPOST] {
-                lines.append("    <md:SingleLogoutService Binding=\"\(binding)\" Location=\"\(singleLogoutServiceURL.xmlEscaped)\"/>")
-            }
+        for service in singleLogoutServices {
+            var element =
+                "    <md:SingleLogoutService Binding=\"\(service.binding.xmlEscaped)\" Location=\"\(service.location.xmlEscaped)\""
+            if let response = service.responseLocation { element += " ResponseLocation=\"\(response.xmlEscaped)\"" }
+            lines.append(element + "/>")
         }
         lines += nameIDFormats.map { "    <md:NameIDFormat>\($0.xmlEscaped)</md:NameIDFormat>" }
         lines.append(
@@ -62,8 +63,10 @@ public struct ServiceProviderMetadata: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The metadata signed with an enveloped signature by `key`.
-    public func signed(with key: SigningKey, algorithm: SignatureAlgorithm = .rsaSHA256) throws(XMLSecurityError) -> String {
+    /// The metadata signed with an enveloped signature by `key`; `algorithm` defaults to
+    /// RSA-SHA256 or ECDSA-SHA256, whichever fits the key.
+    public func signed(with key: SigningKey, algorithm: SignatureAlgorithm? = nil) throws(XMLSecurityError) -> String {
+        let algorithm = algorithm ?? (key.kind == .ec ? .ecdsaSHA256 : .rsaSHA256)
         let bytes = try Signer.signEnveloped(Array(xml.utf8), key: key, algorithm: algorithm)
         return String(decoding: bytes, as: UTF8.self) + "\n"
     }

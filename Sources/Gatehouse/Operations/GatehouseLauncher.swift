@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import SAML
+
+/// What the `gatehouse` subcommands do, kept out of the CLI so it can be tested.
+public enum GatehouseLauncher {
+    /// A failure that stops a command: exit 2 with these sentences.
+    public struct Failure: Error, CustomStringConvertible {
+        /// One sentence per problem.
+        public var problems: [String]
+        public var description: String { problems.joined(separator: "\n") }
+        init(_ problems: [String]) { self.problems = problems }
+    }
+
+    /// Runs `gatehouse serve` for the file at `configPath` until SIGTERM/SIGINT; SIGHUP
+    /// re-reads that file and the IdP metadata folder.
+    public static func serve(configPath: String) async throws {
+        let (resolved, warnings) = try resolve(configAt: configPath)
+        try await serve(resolved, warnings: warnings, configPath: configPath)
+    }
+
+    /// Runs the gateway for `config` (the demo's, adjusted in memory) until SIGTERM/SIGINT.
+    /// With `developmentIdP`, its pages are mounted (demo and local development only; its
+    /// metadata must be in the IdP folder).
+    public static func serve(config: GatehouseConfig, developmentIdP: DevelopmentIdP? = nil) async throws {
+        let report = ResolvedConfig.resolve(config)
+        guard let resolved = report.resolved else { throw Failure(report.errors) }
+        try await serve(resolved, warnings: report.warnings, developmentIdP: developmentIdP)
+    }
+
+    static func serve(
+        _ resolved: ResolvedConfig, warnings: [String], configPath: String? = nil, developmentIdP: DevelopmentIdP? = nil
+    ) async throws {
+        LoggingSystem.bootstrap(JSONLogHandler.factory(for: resolved.config.log))
+        let logger = Logger(label: "gatehouse")
+        for warning in warnings {
+            logger.warning("configuration", metadata: ["config.problem": "\(warning)"])
+        }
+        if developmentIdP != nil {
+            logger.warning(
+                "THE DEVELOPMENT IDP IS ENABLED: anyone can sign in as anyone. Never use this outside local development.",
+                metadata: ["idp": "\(developmentIdP?.entityID ?? "")"])
+        }
+        let reloader = configPath.map { path in
+            { @Sendable (gateway: Gateway) in
+                ConfigReloader(configPath: path, gateway: gateway, running: resolved, logger: logger) { SAMLLoginService(resolved: $0) }
+            }
+        }
+        try await GatehouseServer.run(
+            config: resolved.config, loginService: SAMLLoginService(resolved: resolved), logger: logger, developmentIdP: developmentIdP,
+            reloader: reloader)
+    }
+
+    /// What `gatehouse idp add` tells the admin after copying a file.
+    public static let reloadHint = "send SIGHUP to the running gateway (e.g. `kill -HUP <pid>`) to reload; new logins then see the IdP"
+
+    /// Validates `file` as IdP metadata and copies it into the configured folder.
+    /// Returns the path written. Refuses an IdP already registered unless `replace`.
+    public static func addIdP(file: String, config: GatehouseConfig, replace: Bool = false) throws(Failure) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else { throw Failure(["cannot read \(file)"]) }
+        let errors = MetadataFileCheck.validator(file)
+        guard errors.isEmpty else { throw Failure(errors.map { "\(file): \($0)" }) }
+        let incoming: IdentityProviderRegistry
+        do {
+            incoming = try IdentityProviderRegistry(documents: [(file, Array(data))])
+        } catch {
+            throw Failure([error.description])
+        }
+        let directory = config.idpMetadataDirectory
+        let existing = (try? IdentityProviderRegistry.load(directory: directory))?.entries ?? []
+        for entry in incoming.entries {
+            if let clash = existing.first(where: { $0.provider.entityID == entry.provider.entityID }),
+                !replace || clash.source != target(for: incoming, in: directory)
+            {
+                throw Failure(["IdP \(entry.provider.entityID) is already registered by \(clash.source); remove that file first"])
+            }
+        }
+        let path = target(for: incoming, in: directory)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw Failure(["cannot write \(path): \(error.localizedDescription)"])
+        }
+        return path
+    }
+
+    /// A file name derived from the (first) entity ID: letters, digits, dots and dashes only.
+    static func target(for registry: IdentityProviderRegistry, in directory: String) -> String {
+        let entityID = registry.entries.first?.provider.entityID ?? "idp"
+        let stripped = entityID.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
+        let name = String(stripped.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }.prefix(100))
+        return (directory as NSString).appendingPathComponent(name + ".xml")
+    }
+}
