@@ -25,6 +25,16 @@ import Testing
         #expect(ConfigCheck(now: now).problems(in: try goodConfig()) == [])
     }
 
+    @Test func opsPortMustBeAPortOfItsOwn() throws {
+        var config = try goodConfig()
+        config.listen.opsPort = 9090
+        #expect(messages(config) == [])
+        config.listen.opsPort = config.listen.port
+        #expect(messages(config).contains { $0.contains("listen.ops_port is listen.port") })
+        config.listen.opsPort = 70_000
+        #expect(messages(config).contains { $0.contains("listen.ops_port 70000 is not a TCP port") })
+    }
+
     @Test func keyThatDoesNotMatchCertificateIsAnError() throws {
         var config = try goodConfig()
         config.serviceProvider.certificatePath = TestPaths.fixture("keys/sp2.crt")

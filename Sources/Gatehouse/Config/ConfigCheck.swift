@@ -58,6 +58,13 @@ public struct ConfigCheck: Sendable {
         if !(0...65_535).contains(config.listen.port) {
             found.append(.init(.error, "listen.port \(config.listen.port) is not a TCP port; use a number from 1 to 65535."))
         }
+        if let ops = config.listen.opsPort {
+            if !(1...65_535).contains(ops) {
+                found.append(.init(.error, "listen.ops_port \(ops) is not a TCP port; use a number from 1 to 65535."))
+            } else if ops == config.listen.port {
+                found.append(.init(.error, "listen.ops_port is listen.port (\(ops)); give metrics and health checks a port of their own."))
+            }
+        }
         if config.upstreams.isEmpty {
             found.append(.init(.error, "upstreams is empty; add at least one upstream with a url."))
         }

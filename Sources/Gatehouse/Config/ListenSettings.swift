@@ -12,6 +12,11 @@ public struct ListenSettings: Sendable, Equatable, Decodable, ConfigSection {
     public var idleTimeout: ConfigDuration = .init(seconds: 60)
     /// Connections beyond this many are answered 503 and closed at once.
     public var maxConnections: Int = 10_000
+    /// A second port for `/metrics`, `/healthz` and `/readyz` alone. When set, those paths
+    /// are served only there, and on ``port`` they are the protected app's like any other.
+    public var opsPort: Int?
+    /// The address the ops port binds (keep it off the public network).
+    public var opsAddress: String = "127.0.0.1"
 
     /// Listen on `address`:`port`; a nil argument keeps the declared default.
     public init(address: String? = nil, port: Int? = nil) {
@@ -24,6 +29,8 @@ public struct ListenSettings: Sendable, Equatable, Decodable, ConfigSection {
         case headerReadTimeout = "header_read_timeout"
         case idleTimeout = "idle_timeout"
         case maxConnections = "max_connections"
+        case opsPort = "ops_port"
+        case opsAddress = "ops_address"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -33,5 +40,7 @@ public struct ListenSettings: Sendable, Equatable, Decodable, ConfigSection {
         headerReadTimeout = try container.decode(forKey: .headerReadTimeout, default: headerReadTimeout)
         idleTimeout = try container.decode(forKey: .idleTimeout, default: idleTimeout)
         maxConnections = try container.decode(forKey: .maxConnections, default: maxConnections)
+        opsPort = try container.decodeIfPresent(Int.self, forKey: .opsPort)
+        opsAddress = try container.decode(forKey: .opsAddress, default: opsAddress)
     }
 }

@@ -60,10 +60,15 @@ public struct Gateway: Sendable {
         return needsRestart
     }
 
-    /// True for paths the gateway answers itself under `config` rather than forwarding.
+    /// True for paths the gateway answers itself under `config` rather than forwarding: the
+    /// route prefix, and the ops paths unless they have a port of their own.
     static func isGatewayPath(_ path: String, config: GatehouseConfig) -> Bool {
-        path == "/healthz" || path == "/readyz" || path == "/metrics" || PathMatcher.matches(path, prefix: config.routePrefix)
+        if PathMatcher.matches(path, prefix: config.routePrefix) { return true }
+        return config.listen.opsPort == nil && opsPaths.contains(path)
     }
+
+    /// The paths of ``opsRoutes()``.
+    static let opsPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
 
     /// The value of the first cookie called `name` in the `Cookie` headers of `fields`, read as
     /// Hummingbird's `Cookies` reads it (pairs split at `;`, leading blanks dropped, the name

@@ -17,7 +17,7 @@ public enum GatehouseApplication {
         router.addRoutes(gateway.loginRoutes(), atPath: prefix)
         router.addRoutes(gateway.logoutRoutes(), atPath: prefix)
         router.addRoutes(gateway.forwardAuthRoutes(), atPath: prefix)
-        router.addRoutes(gateway.opsRoutes())
+        if gateway.config.listen.opsPort == nil { router.addRoutes(gateway.opsRoutes()) }
         return router
     }
 
@@ -42,12 +42,30 @@ public enum GatehouseApplication {
         let server = GatewayServerChannel.builder(front: front, proxyRouter: proxyRouter) { head, peer, logger in
             await gateway.webSocketHandshake(head, peer: peer, ownPrefixes: ownPrefixes, logger: logger)
         }
+        var services = services
+        if let opsPort = listen.opsPort {
+            services.append(makeOpsListener(gateway: gateway, address: listen.opsAddress, port: opsPort, logger: logger))
+        }
         return Application(
             router: makeRouter(gateway: gateway, developmentIdP: developmentIdP),
             server: server,
             configuration: .init(address: .hostname(listen.address, port: listen.port), serverName: serverName),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
+            logger: logger
+        )
+    }
+
+    /// The listener of `listen.ops_port`: liveness, readiness and metrics, nothing else.
+    static func makeOpsListener(gateway: Gateway, address: String, port: Int, logger: Logger) -> some Service {
+        let router = Router(context: GatehouseRequestContext.self)
+        router.addRoutes(gateway.opsRoutes())
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(address, port: port), serverName: "Gatehouse"),
+            onServerRunning: { channel in
+                logger.info("ops listening", metadata: ["address": "\(address)", "port": "\(channel.localAddress?.port ?? port)"])
+            },
             logger: logger
         )
     }
