@@ -147,8 +147,7 @@ import Testing
     }
 
     @Test func exampleConfigFileDecodes() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Config/gatehouse.example.yaml").path
+        let path = TestPaths.repository + "/Config/gatehouse.example.yaml"
         let config = try ConfigLoader.load(path: path, environment: [:])
         #expect(!config.upstreams.isEmpty)
     }

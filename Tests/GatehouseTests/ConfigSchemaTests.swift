@@ -43,8 +43,7 @@ import Testing
     }
 
     @Test func exampleFileUsesOnlyKnownFields() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Config/gatehouse.example.yaml").path
+        let path = TestPaths.repository + "/Config/gatehouse.example.yaml"
         #expect(ConfigSchema.unknownFields(inYAML: try String(contentsOfFile: path, encoding: .utf8)) == [])
     }
 
