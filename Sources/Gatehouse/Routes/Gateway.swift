@@ -11,8 +11,8 @@ import NIOCore
 public struct Gateway: Sendable {
     /// The configuration new requests run with (it changes on ``reload(config:loginService:)``).
     public var config: GatehouseConfig { runtime.current.config }
-    /// Sessions, pending logins and the replay cache.
-    public let store: any SessionStore
+    /// Sessions, pending logins and the replay cache (``SessionStorage``).
+    public let store: any SessionStorage
     /// The SAML side of logins, as of the last reload.
     public var loginService: any LoginService { runtime.current.loginService }
     /// Prometheus metrics.
@@ -29,7 +29,7 @@ public struct Gateway: Sendable {
     /// A gateway; it owns upstream connection pools until ``shutdown()``.
     public init(
         config: GatehouseConfig,
-        store: any SessionStore,
+        store: any SessionStorage,
         loginService: any LoginService,
         metrics: GatehouseMetrics = GatehouseMetrics(),
         clock: any WallClock = SystemWallClock()
@@ -74,10 +74,7 @@ public struct Gateway: Sendable {
         guard let id = Self.cookie(config.cookie.name, in: request.headers), SessionID.isWellFormed(id) else { return nil }
         do {
             guard let session = try await store.get(id) else { return nil }
-            // Writing on every request would make the store the bottleneck; a minute (or a
-            // tenth of the idle timeout) of slack is invisible next to the idle timeout.
-            let slack = min(60, config.session.idleTimeout.timeInterval / 10)
-            if clock.now.timeIntervalSince(session.lastSeenAt) > slack {
+            if store.shouldTouch(session) {
                 try await store.touch(id)
             }
             return (id, session)

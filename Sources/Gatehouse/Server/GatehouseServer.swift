@@ -29,7 +29,7 @@ public enum GatehouseServer {
         }
         let errors = problems.filter { $0.severity == .error }.map(\.message)
         guard errors.isEmpty else { throw StartupError(problems: errors) }
-        let store: any SessionStore
+        let store: any SessionStorage
         do {
             store = try SessionStoreFactory.make(config.session)
         } catch {
