@@ -79,7 +79,7 @@ import Testing
     @Test func sessionOnlyInTheDatabaseIsLookedUpThenForwarded() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-el-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try SQLiteSessionStore(path: path, cacheLifetime: 0)
+        let store = try SQLiteSessionStore(path: path)
         try await GatewayHarness.run(store: store) { harness in
             let session = try await harness.login()
             let (echo, response) = try await harness.echo(

@@ -13,7 +13,7 @@ struct GatewayHarness {
     var config: GatehouseConfig { gateway.config }
 
     static func run(
-        store: (any SessionStore)? = nil,
+        store: (any SessionStorage)? = nil,
         loginService: FakeLoginService = FakeLoginService(),
         configure: @Sendable (inout GatehouseConfig) -> Void = { _ in },
         _ body: @Sendable (GatewayHarness) async throws -> Void

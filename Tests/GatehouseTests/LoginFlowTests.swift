@@ -119,11 +119,11 @@ import Testing
     @Test func sqliteSessionsSurviveARestart() async throws {
         let path = try TestPaths.scratchDirectory() + "/sessions.sqlite"
         let sessionBox = SessionBox()
-        try await GatewayHarness.run(store: try SQLiteSessionStore(path: path)) { harness in
+        try await GatewayHarness.run(store: CachedSessionStore(wrapping: try SQLiteSessionStore(path: path))) { harness in
             await sessionBox.set(try await harness.login())
         }
         let session = try #require(await sessionBox.value)
-        try await GatewayHarness.run(store: try SQLiteSessionStore(path: path)) { harness in
+        try await GatewayHarness.run(store: CachedSessionStore(wrapping: try SQLiteSessionStore(path: path))) { harness in
             let (echo, response) = try await harness.echo("/docs", session: session)
             #expect(response.status == .ok)
             #expect(echo?.values("X-Forwarded-User") == ["alice@test.example"])

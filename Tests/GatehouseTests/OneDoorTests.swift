@@ -28,8 +28,8 @@ import Testing
         let upstream = try await UpstreamRecorder.start()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-door-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let sessions: any SessionStore =
-            store == .memory ? MemorySessionStore() : try SQLiteSessionStore(path: path, cacheLifetime: 0)
+        let sessions: any SessionStorage =
+            store == .memory ? MemorySessionStore() : try SQLiteSessionStore(path: path)
         try await GatewayHarness.run(
             store: sessions,
             configure: { config in

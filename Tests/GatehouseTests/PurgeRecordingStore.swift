@@ -2,14 +2,16 @@ import Foundation
 import Gatehouse
 
 /// A memory store that remembers, by its clock, when it was purged: proof that a janitor ran.
-actor PurgeRecordingStore: SessionStore {
+actor PurgeRecordingStore: SessionStorage {
     private let inner: MemorySessionStore
-    private let clock: any WallClock
+    nonisolated let timeouts: SessionTimeouts
+    nonisolated let clock: any WallClock
     /// The clock's time at each ``purgeExpired()``, oldest first.
     private(set) var purges: [Date] = []
 
     init(timeouts: SessionTimeouts, clock: any WallClock) {
         inner = MemorySessionStore(timeouts: timeouts, clock: clock)
+        self.timeouts = timeouts
         self.clock = clock
     }
 
@@ -25,6 +27,9 @@ actor PurgeRecordingStore: SessionStore {
     func recordAssertion(id: String, issuer: String, until expiry: Date) async -> Bool {
         await inner.recordAssertion(id: id, issuer: issuer, until: expiry)
     }
+
+    func purgeExpiredPendingLogins() async { await inner.purgeExpiredPendingLogins() }
+    func purgeExpiredAssertions() async { await inner.purgeExpiredAssertions() }
 
     func purgeExpired() async {
         await inner.purgeExpired()

@@ -55,10 +55,10 @@ import Testing
 
     /// An echo upstream for plain requests and a WebSocket echo upstream under `/chat`.
     static func withGateway(_ kind: Kind, _ body: @escaping @Sendable (GatewayHarness) async throws -> Void) async throws {
-        let store: any SessionStore =
+        let store: any SessionStorage =
             switch kind {
             case .memory: MemorySessionStore()
-            case .sqlite: try SQLiteSessionStore(path: TestPaths.scratchDirectory() + "/sessions.sqlite")
+            case .sqlite: CachedSessionStore(wrapping: try SQLiteSessionStore(path: TestPaths.scratchDirectory() + "/sessions.sqlite"))
             }
         try await WebSocketEchoUpstream.run { webSocketPort in
             try await GatewayHarness.run(

@@ -47,13 +47,13 @@ import Testing
     static let start = Date(timeIntervalSince1970: 1_780_000_000)
     static let timeouts = SessionTimeouts(idle: 600, absolute: 3600)
 
-    static func makeStore(_ kind: Kind, clock: ManualWallClock, path: String? = nil) throws -> any SessionStore {
+    static func makeStore(_ kind: Kind, clock: ManualWallClock, path: String? = nil) throws -> any SessionStorage {
         switch kind {
         case .memory:
             return MemorySessionStore(timeouts: timeouts, clock: clock)
         case .sqlite:
             let file = try path ?? TestPaths.scratchDirectory() + "/sessions.sqlite"
-            return try SQLiteSessionStore(path: file, timeouts: timeouts, clock: clock, cacheLifetime: 3600)
+            return CachedSessionStore(wrapping: try SQLiteSessionStore(path: file, timeouts: timeouts, clock: clock), lifetime: 3600)
         }
     }
 
@@ -142,8 +142,8 @@ import Testing
     @Test func anotherProcessesRevocationIsSeenWithinTheCacheLifetime() async throws {
         let path = try TestPaths.scratchDirectory() + "/sessions.sqlite"
         let clock = ManualWallClock(Self.start)
-        let server = try SQLiteSessionStore(path: path, timeouts: Self.timeouts, clock: clock, cacheLifetime: 2)
-        let admin = try SQLiteSessionStore(path: path, timeouts: Self.timeouts, clock: clock, cacheLifetime: 0)
+        let server = CachedSessionStore(wrapping: try SQLiteSessionStore(path: path, timeouts: Self.timeouts, clock: clock), lifetime: 2)
+        let admin = try SQLiteSessionStore(path: path, timeouts: Self.timeouts, clock: clock)
         let id = try await server.create(identity: Self.identity("alice", Self.idpA, "s1"))
         #expect(try await server.get(id) != nil)
         #expect(try await admin.revoke(.user(nameID: "alice", issuer: Self.idpA)) == 1)
@@ -172,7 +172,7 @@ import Testing
                 """)
 
         let clock = ManualWallClock(Self.start.addingTimeInterval(5))
-        let store = try SQLiteSessionStore(path: path, timeouts: Self.timeouts, clock: clock)
+        let store = CachedSessionStore(wrapping: try SQLiteSessionStore(path: path, timeouts: Self.timeouts, clock: clock))
         #expect(try await store.get(first)?.identity == old)
         let listed = try await store.list(nameID: "alice", issuer: Self.idpA)
         #expect(listed.map(\.sessionIndex) == ["s1", "s1"])

@@ -67,8 +67,8 @@ import Testing
         let folder = try TestPaths.scratchDirectory()
         let path = folder + "/sessions.sqlite"
         let config = try Self.config(store: "sqlite", path: path, in: folder)
-        // The gateway's store keeps the standard 2 s cache: the bound the README states.
-        try await GatewayHarness.run(store: try SQLiteSessionStore(path: path)) { harness in
+        // The gateway's storage as `serve` opens it, with the 2 s cache: the bound the README states.
+        try await GatewayHarness.run(store: try SessionStoreFactory.make(SessionSettings(store: .sqlite, path: path))) { harness in
             let alice = try await harness.login("alice@test.example", sessionIndex: "idx-alice")
             let bob = try await harness.login(
                 "bob@test.example", attributes: ["email": ["bob@test.example"]], sessionIndex: "idx-bob")

@@ -65,8 +65,8 @@ enum SessionBenchmark {
     // Synchronous: typed throws inside an async function crash the Swift 6.2 release optimizer.
     static func openStore(_ path: String) throws -> SQLiteSessionStore {
         do {
-            // Without the in-process cache: this measures the database lookup itself.
-            return try SQLiteSessionStore(path: path, timeouts: SessionTimeouts.standard, cacheLifetime: 0)
+            // Without a CachedSessionStore: this measures the database lookup itself.
+            return try SQLiteSessionStore(path: path, timeouts: SessionTimeouts.standard)
         } catch {
             throw BenchError("cannot open \(path): \(error)")
         }

@@ -4,7 +4,7 @@ import Foundation
 /// names, from a process other than the running gateway.
 ///
 /// A gateway on the same SQLite file honours a revocation within its session cache lifetime
-/// (``SQLiteSessionStore``, 2 s by default).
+/// (``SessionStoreFactory/cacheLifetime``).
 public struct SessionAdmin: Sendable {
     /// Why the command cannot run: exit 2 with this sentence.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -33,7 +33,7 @@ public struct SessionAdmin: Sendable {
             }
             do {
                 // No cache: this process reads each session at most once.
-                store = try SQLiteSessionStore(path: settings.path, timeouts: settings.timeouts, cacheLifetime: 0)
+                store = try SQLiteSessionStore(path: settings.path, timeouts: settings.timeouts)
             } catch {
                 throw Failure(error.message)
             }

@@ -150,7 +150,8 @@ extension Gateway {
     }
 
     /// What is known of the session named by `fields`' cookie without waiting: in memory
-    /// (the memory store; a SQLite session read recently), or only in the store.
+    /// (the memory store; a SQLite session read recently, in the ``CachedSessionStore``), or
+    /// only in the store.
     func sessionLookup(_ fields: HTTPFields, live: GatewayRuntime) -> SessionLookup {
         guard let id = Self.cookie(live.config.cookie.name, in: fields), SessionID.isWellFormed(id) else { return .none }
         guard let session = store.cachedSession(id) else { return .unknown(id: id) }
@@ -169,13 +170,11 @@ extension Gateway {
         }
     }
 
-    /// Records that session `id` was used, when it has been idle a while: writing on every
-    /// request would make the store the bottleneck, and a minute (or a tenth of the idle
-    /// timeout) of slack is invisible next to the idle timeout. The write is not waited for.
+    /// Records that session `id` was used, when the store says a use is due
+    /// (``SessionStore/shouldTouch(_:)``). The write is not waited for; no task is started
+    /// when none is due.
     func touchIfDue(_ lookup: SessionLookup, live: GatewayRuntime, logger: Logger) {
-        guard case .live(let id, let session) = lookup else { return }
-        let slack = min(60, live.config.session.idleTimeout.timeInterval / 10)
-        guard clock.now.timeIntervalSince(session.lastSeenAt) > slack else { return }
+        guard case .live(let id, let session) = lookup, store.shouldTouch(session) else { return }
         let store = self.store
         Task {
             do {

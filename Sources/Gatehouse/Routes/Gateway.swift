@@ -11,8 +11,8 @@ import NIOCore
 public struct Gateway: Sendable {
     /// The configuration new requests run with (it changes on ``reload(config:loginService:)``).
     public var config: GatehouseConfig { runtime.current.config }
-    /// Sessions, pending logins and the replay cache.
-    public let store: any SessionStore
+    /// Sessions, pending logins and the replay cache (``SessionStorage``).
+    public let store: any SessionStorage
     /// The SAML side of logins, as of the last reload.
     public var loginService: any LoginService { runtime.current.loginService }
     /// Prometheus metrics.
@@ -29,7 +29,7 @@ public struct Gateway: Sendable {
     /// A gateway; it owns upstream connection pools until ``shutdown()``.
     public init(
         config: GatehouseConfig,
-        store: any SessionStore,
+        store: any SessionStorage,
         loginService: any LoginService,
         metrics: GatehouseMetrics = GatehouseMetrics(),
         clock: any WallClock = SystemWallClock()

@@ -23,7 +23,7 @@ public enum GatehouseServer {
         developmentIdP: DevelopmentIdP? = nil,
         reloader: (@Sendable (Gateway) -> ConfigReloader)? = nil
     ) async throws {
-        let store: any SessionStore
+        let store: any SessionStorage
         do {
             store = try SessionStoreFactory.make(config.session)
         } catch {

@@ -5,9 +5,12 @@ import Synchronization
 ///
 /// Each session is kept packed (``CompactSession``) under the 32 bytes of its ID hash, about
 /// 1 KB for a login with a dozen groups instead of nearly 3 KB as Swift values.
-public final class MemorySessionStore: SessionStore {
-    private let timeouts: SessionTimeouts
-    private let clock: any WallClock
+///
+/// It is its own cache: ``cachedSession(_:)`` answers every lookup at once, so it is used
+/// without a ``CachedSessionStore``.
+public final class MemorySessionStore: SessionStorage {
+    public let timeouts: SessionTimeouts
+    public let clock: any WallClock
     private let state = Mutex(State())
 
     private struct State {
@@ -125,11 +128,17 @@ public final class MemorySessionStore: SessionStore {
 
     public func purgeExpired() async {
         let now = clock.now
-        state.withLock { state in
-            state.sessions = state.sessions.filter { !$0.value.isExpired(at: now, timeouts: timeouts) }
-            state.pendingLogins = state.pendingLogins.filter { $0.value.expiresAt > now }
-            state.assertions = state.assertions.filter { $0.value > now }
-        }
+        state.withLock { state in state.sessions = state.sessions.filter { !$0.value.isExpired(at: now, timeouts: timeouts) } }
+    }
+
+    public func purgeExpiredPendingLogins() async {
+        let now = clock.now
+        state.withLock { state in state.pendingLogins = state.pendingLogins.filter { $0.value.expiresAt > now } }
+    }
+
+    public func purgeExpiredAssertions() async {
+        let now = clock.now
+        state.withLock { state in state.assertions = state.assertions.filter { $0.value > now } }
     }
 }
 

@@ -7,28 +7,22 @@ import GRDB
 /// Opening a file that is not a Gatehouse database fails with a ``SessionStoreError`` and
 /// leaves the file untouched.
 ///
-/// Sessions read or created in the last `cacheLifetime` seconds are answered from memory
-/// (``SessionCache``): the proxy path then costs no database read and no JSON decode per
-/// request. Deleting, revoking, touching or purging through this store updates the cache at
-/// once; another process sharing the file (`gatehouse sessions revoke`) is seen within
-/// `cacheLifetime`.
-public final class SQLiteSessionStore: SessionStore {
+/// Every call reads or writes the file, so several processes can share it. The gateway puts
+/// a ``CachedSessionStore`` in front, so that the proxy path costs no database read and no
+/// JSON decode per request.
+public final class SQLiteSessionStore: SessionStorage {
     private let pool: DatabasePool
-    private let timeouts: SessionTimeouts
-    private let clock: any WallClock
-    private let cache: SessionCache
+    public let timeouts: SessionTimeouts
+    public let clock: any WallClock
 
     /// Opens (or creates) the database at `path` and migrates it to the current schema.
-    /// `cacheLifetime` 0 turns the in-process session cache off.
     public init(
         path: String,
         timeouts: SessionTimeouts = .standard,
-        clock: any WallClock = SystemWallClock(),
-        cacheLifetime: TimeInterval = 2
+        clock: any WallClock = SystemWallClock()
     ) throws(SessionStoreError) {
         self.timeouts = timeouts
         self.clock = clock
-        self.cache = SessionCache(lifetime: cacheLifetime)
         let existed = FileManager.default.fileExists(atPath: path)
         do {
             var configuration = Configuration()
@@ -49,7 +43,6 @@ public final class SQLiteSessionStore: SessionStore {
     public func create(identity: SessionIdentity) async throws -> String {
         let row = NewSession(identity: identity, now: clock.now)
         try await pool.write { db in try row.insert(in: db) }
-        cache.store(row.session, now: clock.now)
         return row.id
     }
 
@@ -83,26 +76,8 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
-    /// The session when this process read or wrote it within the cache's lifetime and it has
-    /// not timed out; nil sends the caller to ``get(_:)``, which asks the database.
-    public func cachedSession(_ id: String) -> Session? {
-        guard cache.isEnabled else { return nil }
-        let now = clock.now
-        guard let cached = cache.session(SessionID.hash(id), now: now), !cached.isExpired(at: now, timeouts: timeouts) else {
-            return nil
-        }
-        return cached
-    }
-
     public func get(_ id: String) async throws -> Session? {
         let hash = SessionID.hash(id)
-        let now = clock.now
-        // A cached session that has timed out falls through to the database, which decides
-        // (another process may have touched it) and deletes it if it is really over.
-        if let cached = cache.session(hash, now: now), !cached.isExpired(at: now, timeouts: timeouts) {
-            return cached
-        }
-        let generation = cache.generation
         let stored = try await pool.read { db -> (payload: Data, created: Double, lastSeen: Double)? in
             guard
                 let row = try Row.fetchOne(
@@ -119,31 +94,24 @@ public final class SQLiteSessionStore: SessionStore {
             lastSeenAt: Date(timeIntervalSince1970: stored.lastSeen)
         )
         if session.isExpired(at: clock.now, timeouts: timeouts) {
-            cache.remove(hash)
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [hash])
             }
             return nil
         }
-        cache.store(session, now: now, ifUnchangedSince: generation)
         return session
     }
 
     public func touch(_ id: String) async throws {
         let hash = SessionID.hash(id)
-        let date = clock.now
-        let now = date.timeIntervalSince1970
+        let now = clock.now.timeIntervalSince1970
         try await pool.write { db in
             try db.cachedStatement(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?").execute(arguments: [now, hash])
         }
-        cache.touched(hash, at: date)
     }
 
     public func delete(_ id: String) async throws {
         let hash = SessionID.hash(id)
-        // Before and after the write: a read that raced the delete cannot leave the session cached.
-        cache.remove(hash)
-        defer { cache.remove(hash) }
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [hash])
         }
@@ -164,10 +132,6 @@ public final class SQLiteSessionStore: SessionStore {
         case .all:
             (condition, arguments) = ("1", [])
         }
-        // Before and after the write, as in delete: a read that raced the revocation cannot
-        // leave one of its sessions cached.
-        cache.remove(selector)
-        defer { cache.remove(selector) }
         return try await pool.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE " + condition, arguments: arguments)
             return db.changesCount
@@ -255,9 +219,7 @@ public final class SQLiteSessionStore: SessionStore {
             try row.insert(in: db)
             return true
         }
-        guard created else { return nil }
-        cache.store(row.session, now: clock.now)
-        return row.id
+        return created ? row.id : nil
     }
 
     /// Inserts the replay entry; false when a live one exists (a replay).
@@ -277,18 +239,39 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func purgeExpired() async throws {
-        cache.removeAll()
-        defer { cache.removeAll() }
+        try await purge(sessions: true, pendingLogins: false, assertions: false)
+    }
+
+    public func purgeExpiredPendingLogins() async throws {
+        try await purge(sessions: false, pendingLogins: true, assertions: false)
+    }
+
+    public func purgeExpiredAssertions() async throws {
+        try await purge(sessions: false, pendingLogins: false, assertions: true)
+    }
+
+    /// The janitor's sweep in one write transaction.
+    public func purgeAllExpired() async throws {
+        try await purge(sessions: true, pendingLogins: true, assertions: true)
+    }
+
+    private func purge(sessions: Bool, pendingLogins: Bool, assertions: Bool) async throws {
         let now = clock.now.timeIntervalSince1970
         let (idle, absolute) = (timeouts.idle, timeouts.absolute)
         try await pool.write { db in
             // Written as column-against-bound so that SQLite can use the expiry indexes.
-            try db.execute(
-                sql: "DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?",
-                arguments: [now - idle, now - absolute]
-            )
-            try db.execute(sql: "DELETE FROM pending_logins WHERE expires_at <= ?", arguments: [now])
-            try db.execute(sql: "DELETE FROM replay_cache WHERE expires_at <= ?", arguments: [now])
+            if sessions {
+                try db.execute(
+                    sql: "DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?",
+                    arguments: [now - idle, now - absolute]
+                )
+            }
+            if pendingLogins {
+                try db.execute(sql: "DELETE FROM pending_logins WHERE expires_at <= ?", arguments: [now])
+            }
+            if assertions {
+                try db.execute(sql: "DELETE FROM replay_cache WHERE expires_at <= ?", arguments: [now])
+            }
         }
     }
 

@@ -1,13 +1,12 @@
 import Foundation
 import Synchronization
 
-/// Sessions this process read or wrote in the last few seconds, decoded, keyed by ID hash.
+/// The entries of ``CachedSessionStore``: sessions this process read or wrote in the last few
+/// seconds, decoded, keyed by ID hash.
 ///
-/// It sits in front of a durable store so that an app's burst of requests (a page and its
-/// assets) costs one database read and one JSON decode instead of one each. The owner removes
-/// an entry whenever it deletes, touches, revokes or purges the session, so in this process a
-/// logout or revocation takes effect at once; a deletion made by another process sharing the
-/// database is seen within ``lifetime``.
+/// The owner removes an entry whenever it deletes, revokes or purges the session, so in this
+/// process a logout or revocation takes effect at once; a deletion made by another process
+/// sharing the database is seen within ``lifetime``.
 final class SessionCache: Sendable {
     /// How long an entry is trusted without asking the database again.
     let lifetime: TimeInterval
@@ -67,6 +66,19 @@ final class SessionCache: Sendable {
     func touched(_ idHash: String, at now: Date) {
         guard isEnabled else { return }
         state.withLock { state in state.entries[idHash]?.session.lastSeenAt = now }
+    }
+
+    /// Claims the write of a use at `now`: false when the entry already shows a use at most
+    /// `interval` ago (another request claimed it), else records the use in the entry and
+    /// returns true.
+    func claimTouch(_ idHash: String, at now: Date, unlessWithin interval: TimeInterval) -> Bool {
+        guard isEnabled else { return true }
+        return state.withLock { state in
+            guard let entry = state.entries[idHash] else { return true }
+            guard now.timeIntervalSince(entry.session.lastSeenAt) > interval else { return false }
+            state.entries[idHash]?.session.lastSeenAt = now
+            return true
+        }
     }
 
     func remove(_ idHash: String) {

@@ -4,13 +4,13 @@ public import ServiceLifecycle
 /// A background service that deletes expired sessions, pending logins and replay entries,
 /// and refreshes the active-session gauge. Add it to the application's services.
 public struct SessionJanitor: Service {
-    private let store: any SessionStore
+    private let store: any SessionStorage
     private let metrics: GatehouseMetrics?
     private let interval: Duration
     private let logger: Logger
 
     /// A janitor sweeping `store` every `interval`.
-    public init(store: any SessionStore, metrics: GatehouseMetrics? = nil, interval: Duration = .seconds(300), logger: Logger) {
+    public init(store: any SessionStorage, metrics: GatehouseMetrics? = nil, interval: Duration = .seconds(300), logger: Logger) {
         self.store = store
         self.metrics = metrics
         self.interval = interval
@@ -20,7 +20,7 @@ public struct SessionJanitor: Service {
     /// One sweep: purge, then update the gauge. Store failures are logged, never fatal.
     public func sweep() async {
         do {
-            try await store.purgeExpired()
+            try await store.purgeAllExpired()
             let count = try await store.count()
             metrics?.setActiveSessions(count)
         } catch {

@@ -1,10 +1,16 @@
 public import Foundation
 
-/// Server-side sessions, pending logins and the assertion replay cache.
+/// Server-side sessions: create, read, use, end.
 ///
 /// Implementations own their timeouts and clock. IDs passed in are the raw cookie values;
-/// stores keep only their SHA-256 (``SessionID/hash(_:)``).
+/// stores keep only their SHA-256 (``SessionID/hash(_:)``). Pending logins and the replay
+/// cache have stores of their own (``PendingLoginStore``, ``AssertionReplayStore``);
+/// ``SessionStorage`` is a backend that keeps all three.
 public protocol SessionStore: Sendable {
+    /// The timeouts this store enforces.
+    var timeouts: SessionTimeouts { get }
+    /// The time source the timeouts are measured by.
+    var clock: any WallClock { get }
     /// Creates a session for `identity` and returns its new ID, for the cookie.
     func create(identity: SessionIdentity) async throws -> String
     /// The live session with this ID; nil when unknown or timed out (timed-out ones are removed).
@@ -15,37 +21,33 @@ public protocol SessionStore: Sendable {
     func delete(_ id: String) async throws
     /// Ends every session `selector` names and returns how many it removed. The next request
     /// of an ended session is refused on every route of this process, even one answered from
-    /// ``cachedSession(_:)``; processes sharing a SQLite file see it within its cache lifetime.
+    /// ``cachedSession(_:)``; processes sharing a SQLite file see it within the lifetime of
+    /// their ``CachedSessionStore``.
     @discardableResult func revoke(_ selector: SessionSelector) async throws -> Int
     /// The live sessions, oldest first; `nameID` and `issuer`, when given, must match exactly.
     func list(nameID: String?, issuer: String?) async throws -> [SessionSummary]
     /// The number of live sessions.
     func count() async throws -> Int
-    /// Saves a login in flight, keyed by its RelayState.
-    func savePendingLogin(_ login: PendingLogin) async throws
-    /// Removes and returns the pending login for `relayState`; nil when unknown or expired.
-    func takePendingLogin(relayState: String) async throws -> PendingLogin?
-    /// Remembers an assertion until `expiry`; returns false if it was already seen (a replay).
-    func recordAssertion(id: String, issuer: String, until expiry: Date) async throws -> Bool
-    /// Deletes expired sessions, pending logins and replay entries.
+    /// Deletes expired sessions.
     func purgeExpired() async throws
-    /// Records the assertion (as ``recordAssertion(id:issuer:until:)``) and, unless it is a
-    /// replay, creates the session for `identity`: the ACS's two writes as one step.
-    /// Returns the new session ID, or nil (and no session) for a replay.
-    func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String?
     /// The live session with this ID when the store can answer at once from memory, without
     /// waiting on I/O; nil means "ask ``get(_:)``" (unknown, expired or not in memory).
-    /// The gateway's event-loop fast path uses it; a deleted session must never come back here.
+    /// The gateway's event-loop fast path uses it; a deleted or revoked session must never
+    /// come back here.
     func cachedSession(_ id: String) -> Session?
+    /// True when the caller should record a use of `session` (read from this store) with
+    /// ``touch(_:)`` now. Uses are written at most once per ``SessionTimeouts/touchInterval``:
+    /// writing on every request would make the store the bottleneck. Never waits; the
+    /// event-loop fast path asks it for every request it forwards.
+    func shouldTouch(_ session: Session) -> Bool
 }
 
 extension SessionStore {
     /// Stores without a memory copy always send the caller to ``get(_:)``.
     public func cachedSession(_ id: String) -> Session? { nil }
 
-    /// The two steps one after the other; a store that can do both in one transaction does.
-    public func createSession(identity: SessionIdentity, assertionID: String, until expiry: Date) async throws -> String? {
-        guard try await recordAssertion(id: assertionID, issuer: identity.issuer, until: expiry) else { return nil }
-        return try await create(identity: identity)
+    /// Due when the session's last recorded use is older than the touch interval.
+    public func shouldTouch(_ session: Session) -> Bool {
+        session.isTouchDue(at: clock.now, timeouts: timeouts)
     }
 }
