@@ -10,6 +10,8 @@ public struct ServiceProviderMetadata: Sendable {
     public var assertionConsumerServiceURL: String
     /// SingleLogoutService URL (offered with HTTP-Redirect and HTTP-POST), if SLO is enabled.
     public var singleLogoutServiceURL: String?
+    /// SOAP (back-channel) SingleLogoutService URL, if the IdP may end sessions without a browser.
+    public var soapSingleLogoutServiceURL: String?
     /// Certificate (DER) of our signing key, if we sign requests.
     public var signingCertificateDER: [UInt8]?
     /// Certificates (DER) the IdP may encrypt to (several during rollover).
@@ -52,6 +54,10 @@ public struct ServiceProviderMetadata: Sendable {
             for binding in [SAMLBinding.httpRedirect, SAMLBinding.httpPOST] {
                 lines.append("    <md:SingleLogoutService Binding=\"\(binding)\" Location=\"\(singleLogoutServiceURL.xmlEscaped)\"/>")
             }
+        }
+        if let soapSingleLogoutServiceURL {
+            lines.append(
+                "    <md:SingleLogoutService Binding=\"\(SAMLBinding.soap)\" Location=\"\(soapSingleLogoutServiceURL.xmlEscaped)\"/>")
         }
         lines += nameIDFormats.map { "    <md:NameIDFormat>\($0.xmlEscaped)</md:NameIDFormat>" }
         lines.append(
