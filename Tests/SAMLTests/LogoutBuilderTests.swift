@@ -61,6 +61,8 @@ import XMLSecurity
         #expect(form.parameter == .request)
         #expect(form.relayState == "pending-7")
         #expect(form.html.contains("action=\"\(F.idpPOST)\""))
+        #expect(form.html.contains("name=\"SAMLRequest\" value=\"\(form.value)\""))
+        #expect(form.html.contains("<title>Signing out…</title>"))
         let document = try XMLDocument(parsing: F.xml(ofPosted: form.value))
         let verified = try SignatureVerifier.verify(document.root, trustedKeys: [try Fixture.trustedKey("sp")]).element
         #expect(try LogoutRequest(element: verified) == built.request)
