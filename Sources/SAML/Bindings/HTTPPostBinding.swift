@@ -31,12 +31,14 @@ public enum HTTPPostBinding {
     }
 
     /// A minimal auto-submitting HTML form that posts `value` as `parameter` to `action`.
-    public static func form(action: String, parameter: HTTPRedirectBinding.Parameter, value: String, relayState: String? = nil) -> String {
+    public static func form(
+        action: String, parameter: HTTPRedirectBinding.Parameter, value: String, relayState: String? = nil, title: String = "Signing in…"
+    ) -> String {
         var fields = "<input type=\"hidden\" name=\"\(parameter.rawValue)\" value=\"\(value.xmlEscaped)\"/>"
         if let relayState { fields += "<input type=\"hidden\" name=\"RelayState\" value=\"\(relayState.xmlEscaped)\"/>" }
         return """
             <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><title>Signing in…</title></head>
+            <html><head><meta charset="utf-8"><title>\(title.xmlEscaped)</title></head>
             <body onload="document.forms[0].submit()">
             <form method="post" action="\(action.xmlEscaped)">\(fields)<noscript><button type="submit">Continue</button></noscript></form>
             </body></html>

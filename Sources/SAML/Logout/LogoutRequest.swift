@@ -66,22 +66,44 @@ public struct LogoutRequest: Sendable, Equatable {
         return text + "</samlp:LogoutRequest>"
     }
 
-    /// Reads a request from a (verified) `samlp:LogoutRequest` element.
+    /// Reads a request from a (verified) `samlp:LogoutRequest` element whose identifier is a
+    /// plain NameID. An EncryptedID needs ``LogoutValidator`` and the SP's decryption key.
     public init(element: XMLElement) throws(SAMLValidationError) {
+        let issuer = Self.issuer(of: element)
+        let identifier = try Self.identifier(of: element, issuer: issuer)
+        guard identifier.localName == "NameID" else {
+            let detail =
+                identifier.localName == "EncryptedID"
+                ? "the LogoutRequest carries an EncryptedID; it needs the SP's decryption key"
+                : "the LogoutRequest identifies the principal by \(identifier.localName), which is not supported"
+            throw SAMLValidationError(code: .nameIDMissing, detail: detail, issuer: issuer)
+        }
+        try self.init(element: element, nameID: identifier)
+    }
+
+    /// Reads a request from a (verified) `samlp:LogoutRequest` element, taking the principal
+    /// from `nameIDElement` (the NameID child, or what its EncryptedID decrypted to).
+    init(element: XMLElement, nameID nameIDElement: XMLElement) throws(SAMLValidationError) {
         guard element.isNamed("LogoutRequest", namespace: SAMLNamespace.samlp) else {
             throw SAMLValidationError(code: .malformed, detail: "root is <\(element.localName)>, expected samlp:LogoutRequest")
         }
-        let issuer = element.firstChild(named: "Issuer", namespace: SAMLNamespace.assertion)?.textContent.trimmed
-        guard let id = element.attribute("ID"), let instant = element.attribute("IssueInstant").flatMap(SAMLInstant.parse), let issuer
+        let issuer = Self.issuer(of: element)
+        guard let id = element.attribute("ID"), !id.isEmpty, let instant = element.attribute("IssueInstant").flatMap(SAMLInstant.parse),
+            let issuer
         else {
             throw SAMLValidationError(code: .malformed, detail: "LogoutRequest lacks ID, IssueInstant or Issuer", issuer: issuer)
         }
-        guard let nameIDElement = element.firstChild(named: "NameID", namespace: SAMLNamespace.assertion) else {
-            throw SAMLValidationError(code: .nameIDMissing, detail: "LogoutRequest carries no NameID", issuer: issuer)
+        guard nameIDElement.isNamed("NameID", namespace: SAMLNamespace.assertion) else {
+            throw SAMLValidationError(
+                code: .nameIDMissing, detail: "the principal is identified by <\(nameIDElement.localName)>, not a NameID", issuer: issuer)
+        }
+        let nameID = nameIDElement.textContent.trimmed
+        guard !nameID.isEmpty else {
+            throw SAMLValidationError(code: .nameIDMissing, detail: "the LogoutRequest NameID is empty", issuer: issuer)
         }
         self.init(
             id: id, issueInstant: instant, destination: element.attribute("Destination"), issuer: issuer,
-            nameID: nameIDElement.textContent.trimmed, nameIDFormat: nameIDElement.attribute("Format"),
+            nameID: nameID, nameIDFormat: nameIDElement.attribute("Format"),
             sessionIndexes: element.children(named: "SessionIndex", namespace: SAMLNamespace.samlp).map { $0.textContent.trimmed })
         nameQualifier = nameIDElement.attribute("NameQualifier")
         spNameQualifier = nameIDElement.attribute("SPNameQualifier")
@@ -92,5 +114,25 @@ public struct LogoutRequest: Sendable, Equatable {
             }
             notOnOrAfter = date
         }
+    }
+
+    /// The Issuer child's text, unverified unless `element` is.
+    static func issuer(of element: XMLElement) -> String? {
+        element.firstChild(named: "Issuer", namespace: SAMLNamespace.assertion)?.textContent.trimmed
+    }
+
+    /// The one BaseID, NameID or EncryptedID child (Core §3.7.1 allows exactly one).
+    static func identifier(of element: XMLElement, issuer: String?) throws(SAMLValidationError) -> XMLElement {
+        let found = element.children.filter { child in
+            child.namespaceURI == SAMLNamespace.assertion && ["BaseID", "NameID", "EncryptedID"].contains(child.localName)
+        }
+        guard found.count <= 1 else {
+            throw SAMLValidationError(
+                code: .malformed, detail: "the LogoutRequest names the principal \(found.count) times; one is allowed", issuer: issuer)
+        }
+        guard let identifier = found.first else {
+            throw SAMLValidationError(code: .nameIDMissing, detail: "the LogoutRequest carries no NameID", issuer: issuer)
+        }
+        return identifier
     }
 }

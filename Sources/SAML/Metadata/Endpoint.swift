@@ -13,4 +13,8 @@ public struct Endpoint: Sendable, Hashable, Codable {
         self.location = location
         self.responseLocation = responseLocation
     }
+
+    /// Where a response to a message from this endpoint's owner goes: `ResponseLocation`, else
+    /// `Location` (Metadata §2.2.2).
+    public var responseURL: String { responseLocation ?? location }
 }

@@ -15,6 +15,14 @@ public enum SAMLNamespace {
     public static let xmldsig = "http://www.w3.org/2000/09/xmldsig#"
     /// The Success status code.
     public static let statusSuccess = "urn:oasis:names:tc:SAML:2.0:status:Success"
+    /// Top-level status: the request was wrong (Core §3.2.2.2).
+    public static let statusRequester = "urn:oasis:names:tc:SAML:2.0:status:Requester"
+    /// Top-level status: the responder could not carry the request out.
+    public static let statusResponder = "urn:oasis:names:tc:SAML:2.0:status:Responder"
+    /// Top-level status: the SAML version is not supported.
+    public static let statusVersionMismatch = "urn:oasis:names:tc:SAML:2.0:status:VersionMismatch"
+    /// Second-level status: logout did not reach every session participant.
+    public static let statusPartialLogout = "urn:oasis:names:tc:SAML:2.0:status:PartialLogout"
     /// The bearer subject-confirmation method (Profiles §4.1.4.2).
     public static let bearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 }
@@ -25,6 +33,8 @@ public enum SAMLBinding {
     public static let httpRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
     /// HTTP-POST.
     public static let httpPOST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+    /// SOAP (Bindings §3.2): the back channel of Single Logout.
+    public static let soap = "urn:oasis:names:tc:SAML:2.0:bindings:SOAP"
     /// HTTP-Artifact (listed in metadata; Gatehouse does not use it).
     public static let httpArtifact = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
 }
