@@ -1,0 +1,6 @@
+import SCIM
+import Testing
+
+@Suite struct SCIMValueTests {
+    @Test func placeholder() {}
+}
