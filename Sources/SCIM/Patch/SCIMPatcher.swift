@@ -256,8 +256,9 @@ struct SCIMPatcher {
                 coerced = try Self.coerce(value, attribute, shown, asElement: true)
             }
             if matching.isEmpty {
-                // Entra ID writes emails[type eq "work"].value to create the work address when absent.
-                guard let seed = Self.seed(from: filter, attribute: attribute) else {
+                // Entra ID writes emails[type eq "work"].value to create the work address when
+                // absent. Replacing a whole element that is not there stays an error (RFC 7644 §3.5.2.3).
+                guard kind == .add || subName != nil, let seed = Self.seed(from: filter, attribute: attribute) else {
                     throw SCIMError(.noTarget, "no value of \"\(resolved.name)\" matches \"\(shown)\"")
                 }
                 var element = seed
