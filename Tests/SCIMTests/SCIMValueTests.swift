@@ -18,7 +18,8 @@ import Testing
     @Test func integersStayExact() throws {
         #expect(try SCIMValue.parse(json: "9007199254740993") == .integer(9_007_199_254_740_993))
         #expect(try SCIMValue.parse(json: "1e2") == .decimal(100))
-        #expect(SCIMValue.decimal(100).json == "100")
+        #expect(SCIMValue.decimal(100).json == "100.0")
+        #expect(try SCIMValue.parse(json: SCIMValue.decimal(-0.0).json) == .decimal(0))
     }
 
     @Test func objectsCompareNamesCaseInsensitivelyAndIgnoreOrder() {

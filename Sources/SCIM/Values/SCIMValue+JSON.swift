@@ -34,7 +34,8 @@ extension SCIMValue {
         case .integer(let value): output += String(value)
         case .decimal(let value):
             if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
-                output += String(Int(value))
+                // Written with a fraction so it reads back as a decimal, not an integer.
+                output += String(Int(value)) + ".0"
             } else if value.isFinite {
                 output += "\(value)"
             } else {
