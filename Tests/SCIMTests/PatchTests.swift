@@ -231,6 +231,31 @@ import Testing
         }
     }
 
+    @Test func thousandsOfMembersInOneRequest() throws {
+        let ids = (0..<5_000).map { "member-\($0)" }
+        let value = ids.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+        let added = try Fixture.patch(Fixture.group, .group, Fixture.patchOp(#"{"op":"add","path":"members","value":[\#(value)]}"#))
+        #expect(SCIMGroup(added).memberIds.count == 5_002)
+        let again = try Fixture.patch(added, .group, Fixture.patchOp(#"{"op":"add","path":"members","value":[\#(value)]}"#))
+        #expect(SCIMGroup(again).memberIds.count == 5_002)
+        let removed = try Fixture.patch(again, .group, Fixture.patchOp(#"{"op":"remove","path":"members","value":[\#(value)]}"#))
+        #expect(SCIMGroup(removed).memberIds == [Self.babs, Self.mandy])
+    }
+
+    @Test func tooManyOperationsAreRefused() {
+        let operations = Array(repeating: #"{"op":"add","path":"displayName","value":"x"}"#, count: 1001).joined(separator: ",")
+        let error = #expect(throws: SCIMError.self) { try SCIMPatchRequest(json: Array(Fixture.patchOp(operations).utf8)) }
+        #expect(error?.code == .payloadTooLarge)
+        let accepted = Array(repeating: #"{"op":"add","path":"displayName","value":"x"}"#, count: 1000).joined(separator: ",")
+        #expect(throws: Never.self) { try SCIMPatchRequest(json: Array(Fixture.patchOp(accepted).utf8)) }
+    }
+
+    @Test func echoedEmptyReadOnlyValuesChangeNothing() throws {
+        let result = try Fixture.patch(Fixture.kim, .user, Fixture.patchOp(#"{"op":"replace","value":{"groups":[],"userType":"Employee"}}"#))
+        #expect(result["userType"] == "Employee")
+        #expect(result["groups"] == nil)
+    }
+
     @Test func deeplyNestedPatchValuesAreRefused() {
         let value = String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
         let body = Fixture.patchOp(#"{"op":"add","path":"emails","value":\#(value)}"#)

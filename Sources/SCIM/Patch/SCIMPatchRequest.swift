@@ -12,9 +12,10 @@ public struct SCIMPatchRequest: Sendable, Equatable {
     /// case (Entra ID writes `"Replace"`), and member names in any case.
     ///
     /// - Throws: `invalidSyntax` when the message is not a PatchOp with a non-empty `Operations`
-    ///   array of objects with a known `op`; `invalidPath` for a bad `path`; `invalidValue` when
-    ///   `add` or `replace` has no `value`.
-    public init(parsing body: SCIMValue, limits: SCIMFilterLimits = .init()) throws(SCIMError) {
+    ///   array of objects with a known `op`; `payloadTooLarge` for more than `maxOperations`
+    ///   operations; `invalidPath` for a bad `path`; `invalidValue` when `add` or `replace` has
+    ///   no `value`.
+    public init(parsing body: SCIMValue, maxOperations: Int = 1000, limits: SCIMFilterLimits = .init()) throws(SCIMError) {
         guard let object = body.objectValue else { throw SCIMError(.invalidSyntax, "a PATCH body must be a JSON object") }
         let schemas = object["schemas"]?.arrayValue?.compactMap(\.stringValue) ?? []
         guard schemas.contains(where: { $0.scimEquals(SCIMSchemaURN.patchOp) }) else {
@@ -22,6 +23,9 @@ public struct SCIMPatchRequest: Sendable, Equatable {
         }
         guard let list = object["Operations"]?.arrayValue, !list.isEmpty else {
             throw SCIMError(.invalidSyntax, "a PATCH body needs a non-empty \"Operations\" array")
+        }
+        guard list.count <= maxOperations else {
+            throw SCIMError(.payloadTooLarge, "the PATCH has \(list.count) operations; at most \(maxOperations) are accepted")
         }
         var operations: [SCIMPatchOperation] = []
         for (index, element) in list.enumerated() {
@@ -46,8 +50,8 @@ public struct SCIMPatchRequest: Sendable, Equatable {
     }
 
     /// Reads a PatchOp message from a JSON body.
-    public init(json bytes: some Collection<UInt8>, limits: SCIMJSONLimits = .init()) throws(SCIMError) {
-        try self.init(parsing: try SCIMValue.parse(json: bytes, limits: limits))
+    public init(json bytes: some Collection<UInt8>, limits: SCIMJSONLimits = .init(), maxOperations: Int = 1000) throws(SCIMError) {
+        try self.init(parsing: try SCIMValue.parse(json: bytes, limits: limits), maxOperations: maxOperations)
     }
 
     /// Applies every operation to `resource`, a resource of `type`, and returns the result.

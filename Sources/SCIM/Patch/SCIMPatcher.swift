@@ -106,6 +106,10 @@ struct SCIMPatcher {
             if kind != .remove, let value, let given = try? Self.coerce(value, leaf, shown, allowReadOnly: true) {
                 let existing = resolved.subName == nil ? current : current?.objectValue?[resolved.subName!]
                 if existing.map({ Self.equal($0, given, leaf) }) ?? false { return }
+            } else if kind != .remove, value?.isUnassigned ?? false {
+                // Okta sends "groups": [] with its users; writing nothing over nothing changes nothing.
+                let existing = resolved.subName == nil ? current : current?.objectValue?[resolved.subName!]
+                if existing?.isUnassigned ?? true { return }
             }
             throw SCIMError(.mutability, "\"\(shown)\" is readOnly")
         }
@@ -158,10 +162,13 @@ struct SCIMPatcher {
             }
             // Entra ID removes group members as {"op":"Remove","path":"members","value":[{"value":"…"}]}.
             var elements = current?.arrayValue ?? []
+            let index = SCIMElementIndex(elements, attribute)
+            var removed = Set<Int>()
             for given in value.arrayValue ?? [value] {
                 guard let given = try Self.coerce(given, attribute, shown, asElement: true) else { continue }
-                elements.removeAll { Self.sameElement($0, given, attribute) }
+                removed.formUnion(index.matches(of: given, in: elements))
             }
+            elements = elements.indices.filter { !removed.contains($0) }.map { elements[$0] }
             setValue(resolved, elements.isEmpty ? nil : .array(elements))
         case .add, .replace:
             guard let value, let coerced = try Self.coerce(value, attribute, shown) else {
@@ -178,14 +185,16 @@ struct SCIMPatcher {
                 let adding = coerced.arrayValue ?? [coerced]
                 var elements = kind == .add ? (current?.arrayValue ?? []) : []
                 var written: [Int] = []
+                var index = SCIMElementIndex(elements, attribute)
                 for element in adding {
-                    if let index = elements.firstIndex(where: { Self.sameElement($0, element, attribute) }) {
-                        if let old = elements[index].objectValue, let new = element.objectValue {
-                            elements[index] = .object(Self.merge(old, new))
+                    if let position = index.matches(of: element, in: elements).first {
+                        if let old = elements[position].objectValue, let new = element.objectValue {
+                            elements[position] = .object(Self.merge(old, new))
                         }
-                        written.append(index)
+                        written.append(position)
                     } else {
                         elements.append(element)
+                        index.insert(element, at: elements.count - 1)
                         written.append(elements.count - 1)
                     }
                 }
