@@ -45,7 +45,9 @@ import Testing
         #expect(SCIMUser(user).familyName == "updatedFamilyName")
         #expect(SCIMUser(user).givenName == "givenName")
 
-        user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Replace","path":"userName","value":"5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"}"#))
+        user = try Fixture.patch(
+            user, .user, Fixture.patchOp(#"{"op":"Replace","path":"userName","value":"5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"}"#)
+        )
         #expect(SCIMUser(user).userName == "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com")
 
         user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Replace","path":"active","value":false}"#))
@@ -61,7 +63,11 @@ import Testing
         user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Add","value":{"active":"True","displayName":"Test User"}}"#))
         #expect(user["active"] == true)
         #expect(user["displayName"] == "Test User")
-        user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Replace","value":{"name.givenName":"Barbara","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department":"Sales"}}"#))
+        user = try Fixture.patch(
+            user, .user,
+            Fixture.patchOp(
+                #"{"op":"Replace","value":{"name.givenName":"Barbara","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department":"Sales"}}"#
+            ))
         #expect(SCIMUser(user).givenName == "Barbara")
         #expect(SCIMUser(user).enterprise("department") == "Sales")
         user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Remove","path":"displayName"}"#))
@@ -70,14 +76,17 @@ import Testing
 
     @Test func workEmailWrittenByFilteredPathIsCreatedWhenAbsent() throws {
         var user = Fixture.kim
-        user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Add","path":"emails[type eq \"work\"].value","value":"kim@example.com"}"#))
+        user = try Fixture.patch(
+            user, .user, Fixture.patchOp(#"{"op":"Add","path":"emails[type eq \"work\"].value","value":"kim@example.com"}"#))
         #expect(user["emails"] == [["type": "work", "value": "kim@example.com"]])
-        user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Replace","path":"phoneNumbers[type eq \"mobile\"].value","value":"+1 555 0100"}"#))
+        user = try Fixture.patch(
+            user, .user, Fixture.patchOp(#"{"op":"Replace","path":"phoneNumbers[type eq \"mobile\"].value","value":"+1 555 0100"}"#))
         #expect(user["phoneNumbers"] == [["type": "mobile", "value": "+1 555 0100"]])
         user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Replace","path":"roles[primary eq true].value","value":"Admin"}"#))
         #expect(user["roles"] == [["primary": true, "value": "Admin"]])
         // Written again, the same element changes; no second work address appears.
-        user = try Fixture.patch(user, .user, Fixture.patchOp(#"{"op":"Add","path":"emails[type eq \"work\"].value","value":"kim2@example.com"}"#))
+        user = try Fixture.patch(
+            user, .user, Fixture.patchOp(#"{"op":"Add","path":"emails[type eq \"work\"].value","value":"kim2@example.com"}"#))
         #expect(user["emails"] == [["type": "work", "value": "kim2@example.com"]])
     }
 
@@ -93,7 +102,9 @@ import Testing
         #expect(user["schemas"]?.arrayValue?.contains(.string(SCIMSchemaURN.enterpriseUser)) == true)
         user = try Fixture.patch(
             user, .user,
-            Fixture.patchOp(#"{"op":"replace","value":{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Finance","costCenter":"4130"}}}"#))
+            Fixture.patchOp(
+                #"{"op":"replace","value":{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Finance","costCenter":"4130"}}}"#
+            ))
         #expect(SCIMUser(user).enterprise("department") == "Finance")
         #expect(SCIMUser(user).enterprise("employeeNumber") == "701984")
         user = try Fixture.patch(
@@ -113,22 +124,27 @@ import Testing
         #expect(SCIMGroup(group).externalId == "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159")
 
         let query = try SCIMSearchRequest(query: [("excludedAttributes", "members"), ("filter", #"displayName eq "displayName""#)])
-        group = try Fixture.patch(group, .group, Fixture.patchOp(#"{"op":"Add","path":"members","value":[{"$ref":null,"value":"f648f8d5ea4e4cd38e9c"}]}"#))
+        group = try Fixture.patch(
+            group, .group, Fixture.patchOp(#"{"op":"Add","path":"members","value":[{"$ref":null,"value":"f648f8d5ea4e4cd38e9c"}]}"#))
         #expect(SCIMGroup(group).memberIds == ["f648f8d5ea4e4cd38e9c"])
         let found = try query.run(over: [group, Fixture.group], of: .group, maxResults: 100)
         #expect(found.totalResults == 1)
         #expect(found.resources.first?.objectValue?["members"] == nil)
         #expect(found.resources.first?.objectValue?["id"] == "927fa2c08dcb4a7fae9e")
 
-        group = try Fixture.patch(group, .group, Fixture.patchOp(#"{"op":"Replace","path":"displayName","value":"1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName"}"#))
+        group = try Fixture.patch(
+            group, .group,
+            Fixture.patchOp(#"{"op":"Replace","path":"displayName","value":"1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName"}"#))
         #expect(SCIMGroup(group).displayName == "1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName")
 
-        group = try Fixture.patch(group, .group, Fixture.patchOp(#"{"op":"Remove","path":"members","value":[{"$ref":null,"value":"f648f8d5ea4e4cd38e9c"}]}"#))
+        group = try Fixture.patch(
+            group, .group, Fixture.patchOp(#"{"op":"Remove","path":"members","value":[{"$ref":null,"value":"f648f8d5ea4e4cd38e9c"}]}"#))
         #expect(SCIMGroup(group).memberIds.isEmpty)
     }
 
     @Test func membershipCheckFilterOnGroups() throws {
-        let filter = try SCIMFilter(parsing: #"id eq "e9e30dba-f08f-4109-8486-d5c6a331660a" and members[value eq "902c246b-6245-4190-8e05-00816be7344a"]"#)
+        let filter = try SCIMFilter(
+            parsing: #"id eq "e9e30dba-f08f-4109-8486-d5c6a331660a" and members[value eq "902c246b-6245-4190-8e05-00816be7344a"]"#)
         #expect(try filter.matches(Fixture.group, in: .group))
         let other = try SCIMFilter(parsing: #"members eq "nobody""#)
         #expect(try !other.matches(Fixture.group, in: .group))

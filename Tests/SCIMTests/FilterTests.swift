@@ -62,7 +62,10 @@ import Testing
         // Enterprise attributes, with and without their schema URN.
         (#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "701984""#, ["bjensen"]),
         (#"employeeNumber eq "42""#, ["alice"]),
-        (#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d""#, ["bjensen"]),
+        (
+            #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d""#,
+            ["bjensen"]
+        ),
         (#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department sw "tour""#, ["bjensen"]),
         // Value paths with a sub-attribute after the bracket, and booleans inside.
         (#"emails[type eq "work"].value eq "bjensen@example.com""#, ["bjensen"]),
@@ -94,7 +97,8 @@ import Testing
         #expect(
             urn
                 == .present(
-                    SCIMAttributePath(schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", name: "manager", subAttribute: "value")))
+                    SCIMAttributePath(
+                        schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", name: "manager", subAttribute: "value")))
         let decimal = try SCIMFilter(parsing: "x gt 1.5e2")
         #expect(decimal == .compare(SCIMAttributePath(name: "x"), .gt, .decimal(150)))
     }

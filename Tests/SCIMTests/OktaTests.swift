@@ -19,7 +19,8 @@ import Testing
         let user = try SCIMResourceType.user.resourceForCreate(body)
         return SCIMResourceType.user.stamped(
             user, id: "23a35c27-23d3-4c03-b4c5-6443c09e7173",
-            meta: SCIMMeta(created: created, lastModified: created, location: "https://sso.example.com/scim/v2/Users/23a35c27", version: "W/\"1\""))
+            meta: SCIMMeta(
+                created: created, lastModified: created, location: "https://sso.example.com/scim/v2/Users/23a35c27", version: "W/\"1\""))
     }
 
     @Test func createUserKeepsWhatOktaSentAndIgnoresReadOnlyGroups() throws {
@@ -49,7 +50,10 @@ import Testing
         #expect(response.resources.first?.objectValue?["id"] == "23a35c27-23d3-4c03-b4c5-6443c09e7173")
         let none = try SCIMSearchRequest(query: [("filter", #"userName eq "nobody@okta.local""#), ("startIndex", "1"), ("count", "100")])
         let empty = try none.run(over: [user], of: .user, maxResults: 200)
-        #expect(empty.document.json == #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}"#)
+        #expect(
+            empty.document.json
+                == #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}"#
+        )
     }
 
     @Test func deactivateAndReactivateWithPathlessReplace() throws {
@@ -93,7 +97,9 @@ import Testing
 
         let added = try Fixture.patch(
             renamed, .group,
-            Fixture.patchOp(#"{"op":"add","path":"members","value":[{"value":"23a35c27-23d3-4c03-b4c5-6443c09e7173","display":"test.user@okta.local"}]}"#))
+            Fixture.patchOp(
+                #"{"op":"add","path":"members","value":[{"value":"23a35c27-23d3-4c03-b4c5-6443c09e7173","display":"test.user@okta.local"}]}"#
+            ))
         #expect(SCIMGroup(added).memberIds == ["23a35c27-23d3-4c03-b4c5-6443c09e7173"])
 
         let removed = try Fixture.patch(
@@ -105,7 +111,9 @@ import Testing
     @Test func groupMembersReplacedWholesale() throws {
         let result = try Fixture.patch(
             Fixture.group, .group,
-            Fixture.patchOp(#"{"op":"replace","path":"members","value":[{"value":"23a35c27-23d3-4c03-b4c5-6443c09e7173","display":"test.user@okta.local"}]}"#))
+            Fixture.patchOp(
+                #"{"op":"replace","path":"members","value":[{"value":"23a35c27-23d3-4c03-b4c5-6443c09e7173","display":"test.user@okta.local"}]}"#
+            ))
         #expect(SCIMGroup(result).memberIds == ["23a35c27-23d3-4c03-b4c5-6443c09e7173"])
     }
 }

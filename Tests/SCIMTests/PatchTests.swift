@@ -24,7 +24,9 @@ import Testing
     @Test func rfcAddWithoutPath() throws {
         let result = try Fixture.patch(
             Fixture.bjensen, .user,
-            Fixture.patchOp(#"{"op":"add","value":{"emails":[{"value":"babs@jensen.org","type":"home"},{"value":"b@new.example","type":"other"}],"nickname":"Babs"}}"#))
+            Fixture.patchOp(
+                #"{"op":"add","value":{"emails":[{"value":"babs@jensen.org","type":"home"},{"value":"b@new.example","type":"other"}],"nickname":"Babs"}}"#
+            ))
         // The home address was already there: no duplicate. The attribute takes the schema's spelling.
         #expect(SCIMUser(result).emails == ["bjensen@example.com", "babs@jensen.org", "b@new.example"])
         #expect(result.storedName(of: "nickname") == "nickName")
@@ -114,13 +116,15 @@ import Testing
 
     @Test func addOfAMemberAlreadyPresentAddsNoDuplicate() throws {
         let result = try Fixture.patch(
-            Fixture.group, .group, Fixture.patchOp(#"{"op":"add","path":"members","value":[{"value":"2819c223-7f76-453a-919d-413861904646"}]}"#))
+            Fixture.group, .group,
+            Fixture.patchOp(#"{"op":"add","path":"members","value":[{"value":"2819c223-7f76-453a-919d-413861904646"}]}"#))
         #expect(Self.memberIds(result) == [Self.babs, Self.mandy])
     }
 
     @Test func aNewPrimaryValueTakesPrimaryFromTheOthers() throws {
         let result = try Fixture.patch(
-            Fixture.bjensen, .user, Fixture.patchOp(#"{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"work","primary":true}]}"#))
+            Fixture.bjensen, .user,
+            Fixture.patchOp(#"{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"work","primary":true}]}"#))
         let emails = result["emails"]?.arrayValue?.compactMap(\.objectValue) ?? []
         #expect(emails.filter { $0["primary"] == true }.count == 1)
         #expect(SCIMUser(result).primaryEmail == "new@example.com")
@@ -140,7 +144,8 @@ import Testing
 
     @Test func removeOfTheWholeExtension() throws {
         let result = try Fixture.patch(
-            Fixture.bjensen, .user, Fixture.patchOp(#"{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}"#))
+            Fixture.bjensen, .user, Fixture.patchOp(#"{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}"#)
+        )
         #expect(result[SCIMSchemaURN.enterpriseUser] == nil)
         #expect(result["schemas"] == [.string(SCIMSchemaURN.user)])
     }
@@ -251,7 +256,8 @@ import Testing
     }
 
     @Test func echoedEmptyReadOnlyValuesChangeNothing() throws {
-        let result = try Fixture.patch(Fixture.kim, .user, Fixture.patchOp(#"{"op":"replace","value":{"groups":[],"userType":"Employee"}}"#))
+        let result = try Fixture.patch(
+            Fixture.kim, .user, Fixture.patchOp(#"{"op":"replace","value":{"groups":[],"userType":"Employee"}}"#))
         #expect(result["userType"] == "Employee")
         #expect(result["groups"] == nil)
     }

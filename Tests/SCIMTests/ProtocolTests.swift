@@ -83,7 +83,10 @@ import Testing
             (#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"x xx"}"#, .invalidFilter),
             (#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"count":"ten"}"#, .invalidValue),
             (#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"sortOrder":"up"}"#, .invalidValue),
-            (#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"attributes":["a"],"excludedAttributes":["b"]}"#, .invalidSyntax),
+            (
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"attributes":["a"],"excludedAttributes":["b"]}"#,
+                .invalidSyntax
+            ),
         ]
         for (text, code) in bad {
             let error = #expect(throws: SCIMError.self) { try SCIMSearchRequest(parsing: Fixture.json(text)) }
@@ -153,7 +156,9 @@ import Testing
         #expect(groups["multiValued"] == true)
         #expect(groups["subAttributes"]?.arrayValue?.count == 4)
         let group = try #require(discovery.schema(id: SCIMSchemaURN.group)?.objectValue)
-        #expect(group["meta"]?.objectValue?["location"] == "https://sso.example.com/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group")
+        #expect(
+            group["meta"]?.objectValue?["location"] == "https://sso.example.com/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group"
+        )
         #expect(discovery.schema(id: "urn:nope") == nil)
     }
 

@@ -34,9 +34,16 @@ import Testing
         ("user", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","emails":[{"primary":"x"}]}"#, .invalidValue),
         ("user", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","name":"Bob"}"#, .invalidValue),
         ("user", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","name.givenName":"Bob"}"#, .invalidPath),
-        ("user", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":"x"}"#, .invalidValue),
+        (
+            "user",
+            #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":"x"}"#,
+            .invalidValue
+        ),
         ("group", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"members":[]}"#, .invalidValue),
-        ("group", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"g","members":[{"value":1.5}]}"#, .invalidValue),
+        (
+            "group", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"g","members":[{"value":1.5}]}"#,
+            .invalidValue
+        ),
     ]
 
     @Test(arguments: refused)

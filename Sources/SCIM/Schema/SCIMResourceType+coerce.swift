@@ -17,7 +17,9 @@ extension SCIMResourceType {
             var result: [SCIMValue] = []
             for element in elements {
                 if case .array = element { throw SCIMError(.invalidValue, "\"\(path)\" holds an array inside an array") }
-                if let coerced = try coerce(element, to: definition, path: path, asElement: true, keepReadOnly: keepReadOnly) { result.append(coerced) }
+                if let coerced = try coerce(element, to: definition, path: path, asElement: true, keepReadOnly: keepReadOnly) {
+                    result.append(coerced)
+                }
             }
             return result.isEmpty ? nil : .array(result)
         }

@@ -64,7 +64,8 @@ public enum SCIMDateTime {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         let fraction = millis == 0 ? "" : "." + pad(millis, 3)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))\(fraction)Z"
+        return
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))\(fraction)Z"
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {
