@@ -18,7 +18,24 @@ public indirect enum SCIMFilter: Sendable, Equatable {
 
 /// The comparison operators of RFC 7644 §3.4.2.2 (`pr` is `SCIMFilter.present`).
 public enum SCIMFilterOperator: String, Sendable, CaseIterable {
-    case eq, ne, co, sw, ew, gt, ge, lt, le
+    /// Equal.
+    case eq
+    /// Not equal; also true when the attribute has no value.
+    case ne
+    /// Contains.
+    case co
+    /// Starts with.
+    case sw
+    /// Ends with.
+    case ew
+    /// Greater than.
+    case gt
+    /// Greater than or equal.
+    case ge
+    /// Less than.
+    case lt
+    /// Less than or equal.
+    case le
 }
 
 /// Bounds on a filter, so a hostile query cannot exhaust the stack or the CPU.

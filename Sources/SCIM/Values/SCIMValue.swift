@@ -3,12 +3,19 @@
 /// Integers and decimals are kept apart so an `integer` attribute round-trips exactly.
 /// Objects keep their members in order and look names up case-insensitively (RFC 7643 §2.1).
 public enum SCIMValue: Sendable, Hashable {
+    /// JSON `null`: the same as an unassigned attribute.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number written without fraction or exponent that fits in `Int`.
     case integer(Int)
+    /// Any other number.
     case decimal(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([SCIMValue])
+    /// An object.
     case object(SCIMObject)
 
     /// The string, if this is one.
