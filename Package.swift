@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .library(name: "XMLSecurity", targets: ["XMLSecurity"]),
         .library(name: "SAML", targets: ["SAML"]),
+        .library(name: "SCIM", targets: ["SCIM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -67,6 +68,10 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: memorySafeSettings
+        ),
+        .target(
+            name: "SCIM",
             swiftSettings: memorySafeSettings
         ),
         .target(
@@ -137,6 +142,11 @@ let package = Package(
         .testTarget(
             name: "SAMLTests",
             dependencies: ["SAML", "XMLSecurity"],
+            swiftSettings: commonSettings
+        ),
+        .testTarget(
+            name: "SCIMTests",
+            dependencies: ["SCIM"],
             swiftSettings: commonSettings
         ),
         .testTarget(
