@@ -25,11 +25,6 @@ public struct SessionSettings: Sendable, Equatable, Decodable, ConfigSection {
         if let path { self.path = path }
     }
 
-    /// The timeouts as a value the stores use.
-    public var timeouts: SessionTimeouts {
-        SessionTimeouts(idle: idleTimeout.timeInterval, absolute: absoluteTimeout.timeInterval)
-    }
-
     enum CodingKeys: String, CodingKey, CaseIterable {
         case store, path
         case idleTimeout = "idle_timeout"

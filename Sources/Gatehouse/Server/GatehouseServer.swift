@@ -21,7 +21,7 @@ public enum GatehouseServer {
         loginService: any LoginService,
         logger: Logger,
         developmentIdP: DevelopmentIdP? = nil,
-        reloader: (@Sendable (Gateway) -> ConfigReloader)? = nil
+        reloader: (@Sendable (Gateway) -> any Service)? = nil
     ) async throws {
         let store: any SessionStorage
         do {
