@@ -28,10 +28,10 @@ import XMLSecurity
         let refresher: MetadataRefresher
         let logs: LogCapture
 
-        init(url: String, folder: String, clock: any WallClock = SystemWallClock()) throws {
+        init(url: String, folder: String, clock: any WallClock = SystemWallClock(), minRefresh: ConfigDuration? = nil) throws {
             source = MetadataSourceSettings(
                 url: url, certificate: TestPaths.fixture("keys/sp2.crt"), cacheFile: folder + "/federation.xml",
-                timeout: .init(seconds: 2))
+                minRefresh: minRefresh, timeout: .init(seconds: 2))
             var config = GatehouseConfig(externalURL: "https://gw.test", upstreams: [.init(url: "http://127.0.0.1:9")])
             config.idpMetadataDirectory = folder + "/idps"
             config.metadataSources = [source]
@@ -122,6 +122,29 @@ import XMLSecurity
             #expect(setup.logs.lines.filter { $0.contains("metadata refreshed") && $0.contains(url) }.count == 2)
             #expect(FileManager.default.contents(atPath: setup.source.cacheFile).map(Array.init) == server.state.withLock { $0.document })
         }
+    }
+
+    @Test func theRunningServiceFetchesAgainWhenTheCacheDurationRunsOut() async throws {
+        try await Self.withServer { server, url, folder in
+            let setup = try Setup(url: url, folder: folder, minRefresh: .init(seconds: 1))
+            server.publish(try Self.document(cacheDuration: "PT1S"), etag: "\"v1\"")
+            let service = Task { try await setup.refresher.run() }
+            #expect(await Self.eventually { setup.signingKeyCount == 1 })
+            server.publish(try Self.document(certificates: ["idp-rsa", "idp-rsa2"], cacheDuration: "PT1S"), etag: "\"v2\"")
+            #expect(await Self.eventually { setup.signingKeyCount == 2 })
+            service.cancel()
+            _ = await service.result
+            #expect(setup.refreshes("updated") == "2")
+        }
+    }
+
+    /// Whether `condition` holds within ten seconds, polled every 100 ms.
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<100 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return condition()
     }
 
     @Test func notModifiedKeepsTheCopyAndSendsTheETag() async throws {

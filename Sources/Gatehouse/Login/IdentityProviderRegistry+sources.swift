@@ -24,6 +24,10 @@ extension IdentityProviderRegistry {
         }
         var warnings: [String] = []
         for source in config.metadataSources {
+            guard FileManager.default.fileExists(atPath: source.cacheFile) else {
+                warnings.append("metadata_sources: no verified copy of \(source.url) in \(source.cacheFile) yet; `serve` fetches one.")
+                continue
+            }
             do {
                 let copy = try cachedCopy(of: source)
                 if copy.isExpired(at: now) {
@@ -33,7 +37,7 @@ extension IdentityProviderRegistry {
                 }
                 documents.append((source.url, copy.metadata))
             } catch {
-                warnings.append("metadata_sources: no usable copy of \(source.url) in \(source.cacheFile) (\(error)).")
+                warnings.append("metadata_sources: the copy of \(source.url) in \(source.cacheFile) is not used: \(error.detail).")
             }
         }
         let registry = try IdentityProviderRegistry(metadata: documents)
@@ -49,7 +53,7 @@ extension IdentityProviderRegistry {
     static func cachedCopy(of source: MetadataSourceSettings) throws(MetadataRefreshError) -> SignedMetadataCopy {
         let keys = try SignedMetadataCopy.trustedKeys(certificateAt: source.certificate)
         guard let data = FileManager.default.contents(atPath: source.cacheFile) else {
-            throw MetadataRefreshError(.unreachable, "the file does not exist yet")
+            throw MetadataRefreshError(.malformed, "\(source.cacheFile) cannot be read")
         }
         return try SignedMetadataCopy(verifying: Array(data), trustedKeys: keys)
     }
