@@ -76,7 +76,7 @@ public actor MetadataSourceTracker {
             outcome = error.code.rawValue
             states[index].due = clock.now.addingTimeInterval(source.minRefresh.timeInterval)
             logger.error(
-                "metadata refresh failed; the last good copy stays in use",
+                "metadata refresh failed; the last good copy (if any) stays in use",
                 metadata: [
                     "metadata.source": "\(source.url)", "metadata.outcome": "\(outcome)", "metadata.problem": "\(error.detail)",
                 ])
