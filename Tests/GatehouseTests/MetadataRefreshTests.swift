@@ -29,12 +29,18 @@ import XMLSecurity
         let logs: LogCapture
 
         init(url: String, folder: String, clock: any WallClock = SystemWallClock(), minRefresh: ConfigDuration? = nil) throws {
-            source = MetadataSourceSettings(
+            let source = MetadataSourceSettings(
                 url: url, certificate: TestPaths.fixture("keys/sp2.crt"), cacheFile: folder + "/federation.xml",
                 minRefresh: minRefresh, timeout: .init(seconds: 2))
+            try self.init(source: source, folder: folder, clock: clock)
+        }
+
+        /// `source` as configured; ``source`` is its first document (the only one unless MDQ).
+        init(source configured: MetadataSourceSettings, folder: String, clock: any WallClock = SystemWallClock()) throws {
+            source = configured.documents[0]
             var config = GatehouseConfig(externalURL: "https://gw.test", upstreams: [.init(url: "http://127.0.0.1:9")])
             config.idpMetadataDirectory = folder + "/idps"
-            config.metadataSources = [source]
+            config.metadataSources = [configured]
             config.session.store = .memory
             let registry =
                 try (try? IdentityProviderRegistry.load(config: config, now: clock.now).registry) ?? IdentityProviderRegistry(documents: [])
@@ -44,7 +50,8 @@ import XMLSecurity
             logs = LogCapture()
             let logger = Logger(
                 label: "gatehouse", factory: JSONLogHandler.factory(for: LogSettings(format: .text, level: .debug), stream: logs))
-            let tracker = MetadataSourceTracker(sources: [source], metrics: gateway.metrics, logger: logger, clock: clock)
+            let tracker = MetadataSourceTracker(
+                sources: config.metadataSources.documents, metrics: gateway.metrics, logger: logger, clock: clock)
             refresher = MetadataRefresher.swapping(into: gateway, resolved: resolved, tracker: tracker)
         }
 

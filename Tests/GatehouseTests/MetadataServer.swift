@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
-/// A metadata publisher for tests: serves one document at `/metadata.xml` with an ETag and
+/// A metadata publisher for tests: serves one document at every path with an ETag and
 /// answers a matching `If-None-Match` with 304, or fails with a chosen status.
 final class MetadataServer: Sendable {
     struct Published {
@@ -13,6 +13,8 @@ final class MetadataServer: Sendable {
         var status: HTTPResponse.Status = .ok
         /// The `If-None-Match` of every request, in order (nil when absent).
         var conditions: [String?] = []
+        /// The raw target of every request, in order.
+        var targets: [String] = []
     }
 
     let state = Mutex(Published())
@@ -30,12 +32,25 @@ final class MetadataServer: Sendable {
 
     var conditions: [String?] { state.withLock { $0.conditions } }
 
+    /// The raw request targets, in order.
+    var targets: [String] { state.withLock { $0.targets } }
+
     func makeApplication() -> some ApplicationProtocol {
         let router = Router()
-        router.get("metadata.xml") { request, _ -> Response in
+        router.add(middleware: Publisher(server: self))
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    /// Answers every path with the published document (an MDQ service answers many).
+    struct Publisher: RouterMiddleware {
+        typealias Context = BasicRequestContext
+        let server: MetadataServer
+
+        func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
             let condition = request.headers[.ifNoneMatch]
-            let published = self.state.withLock { state in
+            let published = server.state.withLock { state in
                 state.conditions.append(condition)
+                state.targets.append(request.head.path ?? "")
                 return state
             }
             guard published.status == .ok else { return Response(status: published.status) }
@@ -44,6 +59,5 @@ final class MetadataServer: Sendable {
                 status: .ok, headers: [.contentType: "application/samlmetadata+xml", .eTag: published.etag],
                 body: .init(byteBuffer: ByteBuffer(bytes: published.document)))
         }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }

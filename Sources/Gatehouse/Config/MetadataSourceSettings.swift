@@ -15,6 +15,12 @@ public struct MetadataSourceSettings: Sendable, Equatable, Decodable, ConfigSect
     public var maxRefresh: ConfigDuration = .hours(12)
     /// How long one fetch may take.
     public var timeout: ConfigDuration = .init(seconds: 30)
+    /// With entity IDs here, `url` is the base URL of a Metadata Query Protocol (MDQ) service:
+    /// each entity is fetched alone from `{url}/entities/{percent-encoded entity ID}`, verified
+    /// the same way, and kept beside `cacheFile` as `{cacheFile}.{SHA-1 of the entity ID}`.
+    public var entities: [String] = []
+    /// For one entity of an MDQ source: the entity ID the answer must describe, alone.
+    var expectedEntityID: String?
 
     /// A source of `url` signed by `certificate`, cached at `cacheFile`; a nil argument keeps the
     /// declared default.
@@ -31,7 +37,7 @@ public struct MetadataSourceSettings: Sendable, Equatable, Decodable, ConfigSect
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case url, certificate, timeout
+        case url, certificate, timeout, entities
         case cacheFile = "cache_file"
         case minRefresh = "min_refresh"
         case maxRefresh = "max_refresh"
@@ -45,5 +51,6 @@ public struct MetadataSourceSettings: Sendable, Equatable, Decodable, ConfigSect
         minRefresh = try c.decode(forKey: .minRefresh, default: minRefresh)
         maxRefresh = try c.decode(forKey: .maxRefresh, default: maxRefresh)
         timeout = try c.decode(forKey: .timeout, default: timeout)
+        entities = try c.decode(forKey: .entities, default: entities)
     }
 }

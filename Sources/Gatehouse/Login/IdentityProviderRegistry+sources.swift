@@ -23,7 +23,7 @@ extension IdentityProviderRegistry {
             }
         }
         var warnings: [String] = []
-        for source in config.metadataSources {
+        for source in config.metadataSources.documents {
             guard FileManager.default.fileExists(atPath: source.cacheFile) else {
                 warnings.append("metadata_sources: no verified copy of \(source.url) in \(source.cacheFile) yet; `serve` fetches one.")
                 continue
@@ -55,6 +55,8 @@ extension IdentityProviderRegistry {
         guard let data = FileManager.default.contents(atPath: source.cacheFile) else {
             throw MetadataRefreshError(.malformed, "\(source.cacheFile) cannot be read")
         }
-        return try SignedMetadataCopy(verifying: Array(data), trustedKeys: keys)
+        let copy = try SignedMetadataCopy(verifying: Array(data), trustedKeys: keys)
+        try source.checkEntity(of: copy)
+        return copy
     }
 }

@@ -30,8 +30,8 @@ public actor MetadataSourceTracker {
     let fetcher: MetadataFetcher
     var states: [State]
 
-    /// A tracker of `sources`, starting from their verified copies on disk, if any; every
-    /// source is due at once.
+    /// A tracker of `sources` (MDQ sources already split into ``MetadataSourceSettings/documents``),
+    /// starting from their verified copies on disk, if any; every source is due at once.
     public init(
         sources: [MetadataSourceSettings], metrics: GatehouseMetrics, logger: Logger, clock: any WallClock = SystemWallClock(),
         client: HTTPClient = .shared
@@ -97,6 +97,7 @@ public actor MetadataSourceTracker {
         }
         let keys = try SignedMetadataCopy.trustedKeys(certificateAt: source.certificate)
         let copy = try SignedMetadataCopy(verifying: bytes, trustedKeys: keys)
+        try source.checkEntity(of: copy)
         if let validUntil = copy.validUntil, validUntil <= clock.now {
             throw MetadataRefreshError(.expired, "validUntil \(validUntil.formatted(.iso8601)) is in the past")
         }

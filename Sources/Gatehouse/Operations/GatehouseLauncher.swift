@@ -22,7 +22,7 @@ public enum GatehouseLauncher {
         let logger = Logger(label: "gatehouse")
         let metrics = GatehouseMetrics()
         var tracker: MetadataSourceTracker?
-        if let sources = config?.metadataSources, !sources.isEmpty {
+        if let sources = config?.metadataSources.documents, !sources.isEmpty {
             let fresh = MetadataSourceTracker(sources: sources, metrics: metrics, logger: logger)
             for index in sources.indices { await fresh.refresh(index, onUpdate: nil) }
             tracker = fresh
