@@ -332,7 +332,9 @@ class Gatehouse:
         self.dir = Path(tempfile.mkdtemp(prefix=f"gh-{name}-", dir=WORK))
         idps = self.dir / "idps"
         idps.mkdir()
-        (idps / "idp.xml").write_bytes((ROOT / "Fixtures/saml/metadata/idp.xml").read_bytes())
+        # The fixture's validUntil is past; expired metadata refuses every login, so extend it.
+        metadata = (ROOT / "Fixtures/saml/metadata/idp.xml").read_bytes()
+        (idps / "idp.xml").write_bytes(metadata.replace(b'validUntil="2026-07-01T00:00:00Z"', b'validUntil="2100-01-01T00:00:00Z"'))
         self.external = f"http://127.0.0.1:{self.port}"
         db = db or (self.dir / "sessions.sqlite")
         (self.dir / "gatehouse.yaml").write_text(f"""

@@ -32,7 +32,11 @@ public struct ConfigCheck: Sendable {
         found += headerProblems(config)
         found += keyProblems(config.serviceProvider)
         if checksIdentityProviders {
-            found += metadataProblems(config.idpMetadataDirectory)
+            // With URL sources the folder is optional: its files are checked when it has any.
+            if config.metadataSources.isEmpty || !Self.xmlFiles(in: config.idpMetadataDirectory).isEmpty {
+                found += metadataProblems(config.idpMetadataDirectory)
+            }
+            found += metadataSourceProblems(config.metadataSources)
             found += identityProviderProblems(config.identityProviders)
         }
         return found

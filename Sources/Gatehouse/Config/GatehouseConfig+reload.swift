@@ -22,6 +22,8 @@ extension GatehouseConfig {
         if cookie != new.cookie { needsRestart.append("cookie") }
         if routePrefix != new.routePrefix { needsRestart.append("route_prefix") }
         if log != new.log { needsRestart.append("log") }
+        // The refresh schedule is set up at start.
+        if metadataSources != new.metadataSources { needsRestart.append("metadata_sources") }
         return (merged, needsRestart)
     }
 }

@@ -12,6 +12,8 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
     public var serviceProvider = ServiceProviderSettings()
     /// Folder holding one metadata file per IdP (or aggregates).
     public var idpMetadataDirectory: String = "idps"
+    /// Signed metadata fetched from URLs and refreshed on a schedule, beside the folder's files.
+    public var metadataSources: [MetadataSourceSettings] = []
     /// The admin's chooser name and email domains for some IdPs, over their metadata's.
     public var identityProviders: [IdentityProviderSettings] = []
     /// The applications behind the gateway.
@@ -68,6 +70,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
         case serviceProvider = "service_provider"
         case idpMetadataDirectory = "idp_metadata_dir"
         case identityProviders = "idps"
+        case metadataSources = "metadata_sources"
         case identityHeaders = "identity_headers"
         case accessRules = "access_rules"
         case publicPaths = "public_paths"
@@ -81,7 +84,8 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
     static var nestedSections: [CodingKeys: any ConfigSection.Type] {
         [
             .listen: ListenSettings.self, .serviceProvider: ServiceProviderSettings.self,
-            .identityProviders: IdentityProviderSettings.self, .upstreams: UpstreamSettings.self, .session: SessionSettings.self,
+            .identityProviders: IdentityProviderSettings.self, .metadataSources: MetadataSourceSettings.self,
+            .upstreams: UpstreamSettings.self, .session: SessionSettings.self,
             .cookie: CookieSettings.self, .identityHeaders: HeaderSettings.self, .accessRules: AccessRule.self,
             .log: LogSettings.self, .paths: PathSettings.self,
         ]
@@ -95,6 +99,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
         serviceProvider = try c.decode(forKey: .serviceProvider, default: serviceProvider)
         idpMetadataDirectory = try c.decode(forKey: .idpMetadataDirectory, default: idpMetadataDirectory)
         identityProviders = try c.decode(forKey: .identityProviders, default: identityProviders)
+        metadataSources = try c.decode(forKey: .metadataSources, default: metadataSources)
         session = try c.decode(forKey: .session, default: session)
         cookie = try c.decode(forKey: .cookie, default: cookie)
         identityHeaders = try c.decode(forKey: .identityHeaders, default: identityHeaders)

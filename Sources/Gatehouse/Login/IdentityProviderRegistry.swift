@@ -11,8 +11,11 @@ public struct IdentityProviderRegistry: Sendable {
         public var descriptor: IDPSSODescriptor
         /// What the chooser shows.
         public var summary: IdentityProviderSummary
-        /// The file it came from, for messages.
+        /// The file or URL it came from, for messages.
         public var source: String
+        /// When its metadata stops being valid (`validUntil`, inherited from an aggregate);
+        /// after that instant no login with this IdP is accepted.
+        public var validUntil: Date?
     }
 
     /// The IdPs in a stable order (display name, then entity ID).
@@ -23,15 +26,23 @@ public struct IdentityProviderRegistry: Sendable {
 
     /// Builds the registry from metadata documents; `sources` name them in errors.
     public init(documents: [(source: String, bytes: [UInt8])]) throws(RegistryError) {
-        var entries: [Entry] = []
-        var seen: [String: String] = [:]
+        var parsed: [(source: String, metadata: SAMLMetadata)] = []
         for (source, bytes) in documents {
-            let metadata: SAMLMetadata
             do {
-                metadata = try SAMLMetadata(parsing: bytes)
+                parsed.append((source, try SAMLMetadata(parsing: bytes)))
             } catch {
                 throw RegistryError("\(source): \(error.description)")
             }
+        }
+        try self.init(metadata: parsed)
+    }
+
+    /// Builds the registry from parsed metadata (for signed sources: parsed from the verified
+    /// element); `sources` name them in errors.
+    public init(metadata documents: [(source: String, metadata: SAMLMetadata)]) throws(RegistryError) {
+        var entries: [Entry] = []
+        var seen: [String: String] = [:]
+        for (source, metadata) in documents {
             for entity in metadata.identityProviderEntities {
                 guard let descriptor = entity.identityProvider else { continue }
                 if let first = seen[entity.entityID] {
@@ -47,7 +58,9 @@ public struct IdentityProviderRegistry: Sendable {
                 let summary = IdentityProviderSummary(
                     entityID: entity.entityID, displayName: descriptor.displayName ?? entity.entityID,
                     emailDomains: descriptor.domainHints)
-                entries.append(Entry(provider: provider, descriptor: descriptor, summary: summary, source: source))
+                entries.append(
+                    Entry(
+                        provider: provider, descriptor: descriptor, summary: summary, source: source, validUntil: entity.validUntil))
             }
         }
         self.entries = entries.sorted {
@@ -59,6 +72,15 @@ public struct IdentityProviderRegistry: Sendable {
     /// Loads every `*.xml` file in `directory`. An empty or missing folder is an error:
     /// a gateway with no IdP can sign nobody in.
     public static func load(directory: String) throws(RegistryError) -> IdentityProviderRegistry {
+        let registry = try IdentityProviderRegistry(documents: try documents(in: directory))
+        guard !registry.entries.isEmpty else {
+            throw RegistryError("no IdP metadata in \(directory); add one with `gatehouse idp add FILE`")
+        }
+        return registry
+    }
+
+    /// The `*.xml` files in `directory`, sorted by name, with their paths.
+    static func documents(in directory: String) throws(RegistryError) -> [(source: String, bytes: [UInt8])] {
         let files: [String]
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".xml") }.sorted()
@@ -71,11 +93,7 @@ public struct IdentityProviderRegistry: Sendable {
             guard let data = FileManager.default.contents(atPath: path) else { throw RegistryError("\(path) cannot be read") }
             documents.append((path, Array(data)))
         }
-        let registry = try IdentityProviderRegistry(documents: documents)
-        guard !registry.entries.isEmpty else {
-            throw RegistryError("no IdP metadata in \(directory); add one with `gatehouse idp add FILE`")
-        }
-        return registry
+        return documents
     }
 
     /// The entry for `entityID`, if registered.
@@ -88,5 +106,6 @@ public struct IdentityProviderRegistry: Sendable {
 public struct RegistryError: Error, Sendable, CustomStringConvertible {
     /// The sentence.
     public var description: String
-    init(_ description: String) { self.description = description }
+    /// An error with `description`.
+    public init(_ description: String) { self.description = description }
 }

@@ -27,6 +27,8 @@ extension LoginFailure {
         case browserMismatch
         /// The session, pending-login or replay store could not be reached.
         case storeUnavailable
+        /// The IdP's metadata is past its `validUntil`; it is not trusted until a fresh copy arrives.
+        case metadataExpired
 
         /// The stable name: the SAML check's raw value, or Gatehouse's own code.
         public var name: String {
@@ -41,6 +43,7 @@ extension LoginFailure {
             case .unknownRelayState: "unknownRelayState"
             case .browserMismatch: "browserMismatch"
             case .storeUnavailable: "storeUnavailable"
+            case .metadataExpired: "metadataExpired"
             }
         }
 
@@ -52,7 +55,7 @@ extension LoginFailure {
             case .saml, .unsolicited, .unknownRelayState, .browserMismatch: .forbidden
             case .unknownIdP, .malformedRequest: .badRequest
             case .noRedirectEndpoint, .signingKeyMissing, .requestEncodingFailed: .internalServerError
-            case .storeUnavailable: .serviceUnavailable
+            case .storeUnavailable, .metadataExpired: .serviceUnavailable
             }
         }
 
@@ -70,6 +73,8 @@ extension LoginFailure {
             case .unknownRelayState: "This sign-in attempt expired or was already completed."
             case .browserMismatch: "Sign-in must finish in the browser that started it."
             case .storeUnavailable: "Sign-in is unavailable right now. Try again in a few minutes."
+            case .metadataExpired:
+                "The trust information for this identity provider has expired, so sign-in with it is refused. Contact your administrator."
             }
         }
     }

@@ -32,6 +32,12 @@ public struct ResolvedConfig: Sendable {
         self.serviceProviderMetadata = running.serviceProviderMetadata
     }
 
+    /// `config` (the running one, after any reload) with a refreshed IdP registry; the SP keys and
+    /// metadata stay, as on a reload.
+    public func refreshed(config: GatehouseConfig, registry: IdentityProviderRegistry) -> ResolvedConfig {
+        ResolvedConfig(config: config, keeping: self, registry: registry)
+    }
+
     /// This (running) configuration with what a reload may change taken from `new`: the
     /// reloadable fields (see ``GatehouseConfig/reloaded(from:)``) and the IdP registry. The SP
     /// keys and metadata stay, since the SP identity needs a restart; `needsRestart` names the

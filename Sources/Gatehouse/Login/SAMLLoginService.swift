@@ -39,9 +39,7 @@ public struct SAMLLoginService: LoginService {
     }
 
     public func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart {
-        guard let entry = registry.entry(idp) else {
-            throw LoginFailure(.unknownIdP, detail: "no IdP \(idp) is registered", idp: idp)
-        }
+        let entry = try registry.currentEntry(idp, at: clock.now)
         guard let sso = entry.descriptor.singleSignOnService(binding: SAMLBinding.httpRedirect) else {
             throw LoginFailure(.noRedirectEndpoint, detail: "\(idp) publishes no HTTP-Redirect SingleSignOnService", idp: idp)
         }
@@ -78,6 +76,8 @@ public struct SAMLLoginService: LoginService {
         } catch {
             throw LoginFailure(error)
         }
+        // Expired metadata is never trusted, even for a response that verified with its keys.
+        _ = try registry.currentEntry(identity.issuer, at: now)
         return LoginCompletion(
             identity: SessionIdentity(saml: identity), assertionID: identity.assertionID,
             assertionExpiry: identity.replayExpiry ?? now.addingTimeInterval(3_600))

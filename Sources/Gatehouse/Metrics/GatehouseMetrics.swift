@@ -1,3 +1,4 @@
+import Foundation
 public import Prometheus
 import Synchronization
 
@@ -10,6 +11,8 @@ public struct GatehouseMetrics: Sendable {
     private let eventLoopForwards: Counter
     private let proxiedByStatus = CounterCache()
     private let refusedByStatus = CounterCache()
+    /// The `validUntil` of each metadata source's copy in use (`distantFuture` when it names none).
+    let metadataExpiries = ExpiryTable()
 
     /// Metrics registered in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -94,5 +97,14 @@ final class CounterCache: Sendable {
         let counter = make()
         counters.withLock { $0[key] = counter }
         return counter
+    }
+}
+
+/// Dates by name behind a lock, shared by every copy of the metrics.
+final class ExpiryTable: Sendable {
+    private let dates = Mutex<[String: Date]>([:])
+
+    func withLock<Result>(_ body: (inout [String: Date]) -> Result) -> Result {
+        dates.withLock { body(&$0) }
     }
 }

@@ -13,10 +13,22 @@ public enum GatehouseLauncher {
     }
 
     /// Runs `gatehouse serve` for the file at `configPath` until SIGTERM/SIGINT; SIGHUP
-    /// re-reads that file and the IdP metadata folder.
+    /// re-reads that file and the IdP metadata folder. URL metadata sources are fetched once
+    /// before the configuration is resolved (a source that cannot be fetched keeps its verified
+    /// copy on disk) and then kept current by a ``MetadataRefresher``.
     public static func serve(configPath: String) async throws {
+        let config = try? loadConfig(path: configPath)
+        LoggingSystem.bootstrap(JSONLogHandler.factory(for: config?.log ?? LogSettings()))
+        let logger = Logger(label: "gatehouse")
+        let metrics = GatehouseMetrics()
+        var tracker: MetadataSourceTracker?
+        if let sources = config?.metadataSources.documents, !sources.isEmpty {
+            let fresh = MetadataSourceTracker(sources: sources, metrics: metrics, logger: logger)
+            for index in sources.indices { await fresh.refresh(index, onUpdate: nil) }
+            tracker = fresh
+        }
         let (resolved, warnings) = try resolve(configAt: configPath)
-        try await serve(resolved, warnings: warnings, configPath: configPath)
+        try await serve(resolved, warnings: warnings, configPath: configPath, logger: logger, metrics: metrics, tracker: tracker)
     }
 
     /// Runs the gateway for `config` (the demo's, adjusted in memory) until SIGTERM/SIGINT.
@@ -25,14 +37,16 @@ public enum GatehouseLauncher {
     public static func serve(config: GatehouseConfig, developmentIdP: DevelopmentIdP? = nil) async throws {
         let report = ResolvedConfig.resolve(config)
         guard let resolved = report.resolved else { throw Failure(report.errors) }
-        try await serve(resolved, warnings: report.warnings, developmentIdP: developmentIdP)
+        LoggingSystem.bootstrap(JSONLogHandler.factory(for: resolved.config.log))
+        try await serve(
+            resolved, warnings: report.warnings, logger: Logger(label: "gatehouse"), metrics: GatehouseMetrics(), tracker: nil,
+            developmentIdP: developmentIdP)
     }
 
     static func serve(
-        _ resolved: ResolvedConfig, warnings: [String], configPath: String? = nil, developmentIdP: DevelopmentIdP? = nil
+        _ resolved: ResolvedConfig, warnings: [String], configPath: String? = nil, logger: Logger, metrics: GatehouseMetrics,
+        tracker: MetadataSourceTracker?, developmentIdP: DevelopmentIdP? = nil
     ) async throws {
-        LoggingSystem.bootstrap(JSONLogHandler.factory(for: resolved.config.log))
-        let logger = Logger(label: "gatehouse")
         for warning in warnings {
             logger.warning("configuration", metadata: ["config.problem": "\(warning)"])
         }
@@ -46,9 +60,12 @@ public enum GatehouseLauncher {
                 ConfigReloader(configPath: path, gateway: gateway, running: resolved, logger: logger) { SAMLLoginService(resolved: $0) }
             }
         }
+        let refresher = tracker.map { tracker in
+            { @Sendable (gateway: Gateway) in MetadataRefresher.swapping(into: gateway, resolved: resolved, tracker: tracker) }
+        }
         try await GatehouseServer.run(
             config: resolved.config, loginService: SAMLLoginService(resolved: resolved), logger: logger, developmentIdP: developmentIdP,
-            reloader: reloader)
+            metrics: metrics, reloader: reloader, metadataRefresher: refresher)
     }
 
     /// What `gatehouse idp add` tells the admin after copying a file.

@@ -46,10 +46,12 @@ extension ResolvedConfig {
         var resolved: ResolvedConfig?
         if errors.isEmpty {
             do {
-                let registry =
-                    identityProviders
-                    ? try IdentityProviderRegistry.load(directory: config.idpMetadataDirectory)
-                    : try IdentityProviderRegistry(documents: [])
+                var registry = try IdentityProviderRegistry(documents: [])
+                if identityProviders {
+                    let loaded = try IdentityProviderRegistry.load(config: config, now: now)
+                    registry = loaded.registry
+                    warnings += loaded.warnings
+                }
                 resolved = try ResolvedConfig(
                     config: config, serviceProviderKeys: try ServiceProviderKeys.load(config.serviceProvider), registry: registry)
                 for setting in config.identityProviders where registry.entry(setting.entityID) == nil {

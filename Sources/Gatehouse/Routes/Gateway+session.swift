@@ -73,8 +73,15 @@ extension Gateway {
         }
     }
 
-    /// `GET /readyz`: 200 when the session store answers, else 503.
+    /// `GET /readyz`: 200 when the session store answers and no metadata copy in use is past
+    /// its `validUntil`, else 503.
     public func readiness(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        let expired = metrics.expiredMetadataSources(at: clock.now)
+        guard expired.isEmpty else {
+            context.logger.error("not ready: IdP metadata expired", metadata: ["metadata.sources": "\(expired)"])
+            let body = "IdP metadata expired: \(expired.joined(separator: ", "))\n"
+            return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
         do {
             _ = try await store.count()
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
@@ -87,6 +94,7 @@ extension Gateway {
     /// `GET /metrics`: Prometheus text.
     public func metricsPage(_ request: Request, context: GatehouseRequestContext) async -> Response {
         if let count = try? await store.count() { metrics.setActiveSessions(count) }
+        metrics.updateMetadataValidity(at: clock.now)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))

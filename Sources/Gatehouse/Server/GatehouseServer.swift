@@ -13,7 +13,8 @@ public enum GatehouseServer {
     }
 
     /// Opens the session store and serves until a shutdown signal; with `reloader`, SIGHUP
-    /// reloads the configuration. `config` has been checked and resolved already
+    /// reloads the configuration; with `metadataRefresher`, URL metadata sources are kept current.
+    /// `metrics` are the gateway's (the refresher counts into them too). `config` has been checked and resolved already
     /// (``ResolvedConfig/resolve(configAt:environment:now:identityProviders:)``), so bad
     /// configuration never starts a half-working server.
     public static func run(
@@ -21,7 +22,9 @@ public enum GatehouseServer {
         loginService: any LoginService,
         logger: Logger,
         developmentIdP: DevelopmentIdP? = nil,
-        reloader: (@Sendable (Gateway) -> any Service)? = nil
+        metrics: GatehouseMetrics = GatehouseMetrics(),
+        reloader: (@Sendable (Gateway) -> any Service)? = nil,
+        metadataRefresher: (@Sendable (Gateway) -> any Service)? = nil
     ) async throws {
         let store: any SessionStorage
         do {
@@ -29,8 +32,9 @@ public enum GatehouseServer {
         } catch {
             throw StartupError(problems: [error.message])
         }
-        let gateway = Gateway(config: config, store: store, loginService: loginService)
-        let services: [any Service] = reloader.map { [$0(gateway)] } ?? []
+        let gateway = Gateway(config: config, store: store, loginService: loginService, metrics: metrics)
+        var services: [any Service] = reloader.map { [$0(gateway)] } ?? []
+        if let metadataRefresher { services.append(metadataRefresher(gateway)) }
         try await serve(gateway: gateway, logger: logger, developmentIdP: developmentIdP, services: services) { port in
             logger.info("listening", metadata: ["address": "\(config.listen.address)", "port": "\(port)"])
         }

@@ -1,0 +1,139 @@
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
+import SAML
+
+/// What Gatehouse holds for each of its metadata sources: the last verified copy, the
+/// validators for the next conditional GET, and when the next fetch is due.
+///
+/// A fetch that fails in any way (unreachable, HTTP error, bad signature, expired, unusable
+/// IdP) changes nothing but the retry time: the last good copy stays in use. Each outcome is
+/// counted in `gatehouse_metadata_refresh_total{source,outcome}` and each failure logged in one
+/// line naming the source and the reason.
+public actor MetadataSourceTracker {
+    /// Called after a new verified copy was written to its cache file; rebuilds the registry
+    /// from disk and swaps it in. A throw puts the previous copy back.
+    public typealias UpdateHandler = @Sendable () async throws -> Void
+
+    struct State {
+        var etag: String?
+        var lastModified: String?
+        var copy: SignedMetadataCopy?
+        var due: Date
+    }
+
+    /// The sources, in configuration order.
+    public nonisolated let sources: [MetadataSourceSettings]
+    let metrics: GatehouseMetrics
+    let logger: Logger
+    let clock: any WallClock
+    let fetcher: MetadataFetcher
+    var states: [State]
+
+    /// A tracker of `sources` (MDQ sources already split into ``MetadataSourceSettings/documents``),
+    /// starting from their verified copies on disk, if any; every source is due at once.
+    public init(
+        sources: [MetadataSourceSettings], metrics: GatehouseMetrics, logger: Logger, clock: any WallClock = SystemWallClock(),
+        client: HTTPClient = .shared
+    ) {
+        self.sources = sources
+        self.metrics = metrics
+        self.logger = logger
+        self.clock = clock
+        fetcher = MetadataFetcher(client: client)
+        let now = clock.now
+        states = sources.map { source in
+            let copy = try? IdentityProviderRegistry.cachedCopy(of: source)
+            if let copy { metrics.metadataInUse(source: source.url, validUntil: copy.validUntil) }
+            return State(copy: copy, due: now)
+        }
+    }
+
+    /// The earliest instant a source is due.
+    func nextDue() -> Date {
+        states.map(\.due).min() ?? clock.now.addingTimeInterval(3_600)
+    }
+
+    /// Fetches every source that is due at `now`; returns their outcomes in source order.
+    func refreshDue(onUpdate: UpdateHandler?) async -> [String] {
+        var outcomes: [String] = []
+        for index in states.indices where states[index].due <= clock.now {
+            outcomes.append(await refresh(index, onUpdate: onUpdate))
+        }
+        return outcomes
+    }
+
+    /// Fetches source `index` once, whether due or not, and returns the outcome label:
+    /// `updated`, `not_modified`, or a ``MetadataRefreshError/Code`` raw value.
+    @discardableResult
+    public func refresh(_ index: Int, onUpdate: UpdateHandler?) async -> String {
+        let source = sources[index]
+        let outcome: String
+        do {
+            outcome = try await fetchAndInstall(index, onUpdate: onUpdate)
+            states[index].due = clock.now.addingTimeInterval(interval(source, copy: states[index].copy))
+        } catch {
+            outcome = error.code.rawValue
+            states[index].due = clock.now.addingTimeInterval(source.minRefresh.timeInterval)
+            logger.error(
+                "metadata refresh failed; the last good copy (if any) stays in use",
+                metadata: [
+                    "metadata.source": "\(source.url)", "metadata.outcome": "\(outcome)", "metadata.problem": "\(error.detail)",
+                ])
+        }
+        metrics.metadataRefresh(source: source.url, outcome: outcome)
+        return outcome
+    }
+
+    private func fetchAndInstall(_ index: Int, onUpdate: UpdateHandler?) async throws(MetadataRefreshError) -> String {
+        let source = sources[index]
+        let state = states[index]
+        let answer = try await fetcher.fetch(
+            source.url, etag: state.copy == nil ? nil : state.etag, lastModified: state.copy == nil ? nil : state.lastModified,
+            timeout: source.timeout.duration)
+        guard case .document(let bytes, let etag, let lastModified) = answer else {
+            logger.debug("metadata not modified", metadata: ["metadata.source": "\(source.url)"])
+            return "not_modified"
+        }
+        let keys = try SignedMetadataCopy.trustedKeys(certificateAt: source.certificate)
+        let copy = try SignedMetadataCopy(verifying: bytes, trustedKeys: keys)
+        try source.checkEntity(of: copy)
+        if let validUntil = copy.validUntil, validUntil <= clock.now {
+            throw MetadataRefreshError(.expired, "validUntil \(validUntil.formatted(.iso8601)) is in the past")
+        }
+        let previous = FileManager.default.contents(atPath: source.cacheFile)
+        try write(Data(bytes), to: source.cacheFile)
+        do {
+            try await onUpdate?()
+        } catch {
+            if let previous { try? write(previous, to: source.cacheFile) }
+            throw MetadataRefreshError(.malformed, "the registry refused it: \(error)")
+        }
+        states[index].copy = copy
+        states[index].etag = etag
+        states[index].lastModified = lastModified
+        metrics.metadataInUse(source: source.url, validUntil: copy.validUntil)
+        logger.info(
+            "metadata refreshed",
+            metadata: [
+                "metadata.source": "\(source.url)", "metadata.idps": "\(copy.metadata.identityProviderEntities.count)",
+                "metadata.valid_until": "\(copy.validUntil.map { $0.formatted(.iso8601) } ?? "none")",
+            ])
+        return "updated"
+    }
+
+    private func write(_ data: Data, to path: String) throws(MetadataRefreshError) {
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw MetadataRefreshError(.cacheWriteFailed, "\(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The wait before the next fetch: the copy's `cacheDuration` (else `max_refresh`), kept
+    /// within `min_refresh`...`max_refresh`.
+    private func interval(_ source: MetadataSourceSettings, copy: SignedMetadataCopy?) -> TimeInterval {
+        let wanted = copy?.cacheDuration ?? source.maxRefresh.timeInterval
+        return min(max(wanted, source.minRefresh.timeInterval), source.maxRefresh.timeInterval)
+    }
+}
