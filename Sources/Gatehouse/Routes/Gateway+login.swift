@@ -143,7 +143,7 @@ extension Gateway {
     {
         let looksOurs = relayState.map(SessionID.isWellFormed) ?? false
         guard let relayState, looksOurs else {
-            guard config.unsolicitedResponses == .allow else {
+            guard config.acceptsUnsolicitedResponses else {
                 throw LoginFailure(.unsolicited, detail: "response without a RelayState of ours; unsolicited responses are off")
             }
             return nil

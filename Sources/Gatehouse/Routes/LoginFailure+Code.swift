@@ -27,6 +27,12 @@ extension LoginFailure {
         case browserMismatch
         /// The session, pending-login or replay store could not be reached.
         case storeUnavailable
+        /// The login's AuthnContextClassRef is not one the IdP's `requested_authn_context` lists.
+        case authnContextNotAccepted
+        /// An encrypted response from an IdP with AES-CBC enabled was refused. Every failure
+        /// from decryption on has this one code, status and sentence (the check that failed
+        /// goes to the log only), so the answers are no padding oracle.
+        case encryptedResponseRejected
 
         /// The stable name: the SAML check's raw value, or Gatehouse's own code.
         public var name: String {
@@ -41,6 +47,8 @@ extension LoginFailure {
             case .unknownRelayState: "unknownRelayState"
             case .browserMismatch: "browserMismatch"
             case .storeUnavailable: "storeUnavailable"
+            case .authnContextNotAccepted: "authnContextNotAccepted"
+            case .encryptedResponseRejected: "encryptedResponseRejected"
             }
         }
 
@@ -49,7 +57,8 @@ extension LoginFailure {
         /// The status of the error page.
         public var status: HTTPResponse.Status {
             switch self {
-            case .saml, .unsolicited, .unknownRelayState, .browserMismatch: .forbidden
+            case .saml, .unsolicited, .unknownRelayState, .browserMismatch, .authnContextNotAccepted, .encryptedResponseRejected:
+                .forbidden
             case .unknownIdP, .malformedRequest: .badRequest
             case .noRedirectEndpoint, .signingKeyMissing, .requestEncodingFailed: .internalServerError
             case .storeUnavailable: .serviceUnavailable
@@ -70,6 +79,10 @@ extension LoginFailure {
             case .unknownRelayState: "This sign-in attempt expired or was already completed."
             case .browserMismatch: "Sign-in must finish in the browser that started it."
             case .storeUnavailable: "Sign-in is unavailable right now. Try again in a few minutes."
+            case .authnContextNotAccepted:
+                "Your identity provider signed you in with a method this site does not accept. Sign in again with the stronger method, or contact your administrator."
+            case .encryptedResponseRejected:
+                "The sign-in response could not be accepted. Start again from the application; if it keeps failing, contact your administrator."
             }
         }
     }
