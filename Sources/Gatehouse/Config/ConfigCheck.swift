@@ -33,7 +33,8 @@ public struct ConfigCheck: Sendable {
         found += keyProblems(config.serviceProvider)
         if checksIdentityProviders {
             found += metadataProblems(config.idpMetadataDirectory)
-            found += identityProviderProblems(config.identityProviders)
+            found += identityProviderProblems(
+                config.identityProviders, hasServiceProviderKey: config.serviceProvider.keyPath != nil)
         }
         return found
     }
