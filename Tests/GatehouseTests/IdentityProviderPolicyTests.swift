@@ -122,6 +122,17 @@ import XMLSecurity
         #expect(b.firstChild(named: "RequestedAuthnContext", namespace: SAMLNamespace.samlp) == nil)
     }
 
+    @Test func stepUpLoginForcesAuthnAndAsksForTheRulesContextInsteadOfTheIdPs() async throws {
+        let service = try IdPs.service(IdPs.config([Self.settings(IdPs.a) { $0.requestedAuthnContext = [IdPs.password] }]))
+        let start = try await service.startLogin(idp: IdPs.a, relayState: "s", authnContext: [IdPs.multiFactor], forceAuthn: true)
+        let query = try #require(URLComponents(string: start.redirectURL)?.percentEncodedQuery)
+        let request = try XMLDocument(parsing: try RedirectMessage(query: query).xml).root
+        #expect(request.attribute("ForceAuthn") == "true")
+        let requested = try #require(request.firstChild(named: "RequestedAuthnContext", namespace: SAMLNamespace.samlp))
+        #expect(
+            requested.children(named: "AuthnContextClassRef", namespace: SAMLNamespace.assertion).map(\.textContent) == [IdPs.multiFactor])
+    }
+
     @Test func signAuthnRequestsAlwaysSignsForAnIdPThatDoesNotAsk() async throws {
         let config = IdPs.config([Self.settings(IdPs.a) { $0.signAuthnRequests = .always }])
         let service = try IdPs.service(config)

@@ -37,13 +37,21 @@ public struct SAMLLoginService: LoginService {
     }
 
     public func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart {
+        try await startLogin(idp: idp, relayState: relayState, authnContext: [], forceAuthn: false)
+    }
+
+    public func startLogin(idp: String, relayState: String, authnContext: [String], forceAuthn: Bool) async throws(LoginFailure)
+        -> LoginStart
+    {
         guard let entry = registry.entry(idp) else {
             throw LoginFailure(.unknownIdP, detail: "no IdP \(idp) is registered", idp: idp)
         }
         guard let sso = entry.descriptor.singleSignOnService(binding: SAMLBinding.httpRedirect) else {
             throw LoginFailure(.noRedirectEndpoint, detail: "\(idp) publishes no HTTP-Redirect SingleSignOnService", idp: idp)
         }
-        let policy = IdentityProviderPolicy(entityID: entry.provider.entityID, config: config)
+        var policy = IdentityProviderPolicy(entityID: entry.provider.entityID, config: config)
+        if !authnContext.isEmpty { policy.requestedAuthnContext = authnContext }
+        policy.forceAuthn = policy.forceAuthn || forceAuthn
         let request = policy.authnRequest(
             id: AuthnRequest.makeID(), issueInstant: clock.now, destination: sso.location,
             assertionConsumerServiceURL: assertionConsumerServiceURL, issuer: entityID)
