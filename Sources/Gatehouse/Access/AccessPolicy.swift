@@ -94,7 +94,7 @@ public struct AccessPolicy: Sendable {
     }
 
     /// Whether a login at `classRef` meets `required` (empty: anything does).
-    static func accepts(_ required: [String], _ classRef: String?) -> Bool {
+    private static func accepts(_ required: [String], _ classRef: String?) -> Bool {
         required.isEmpty || classRef.map(required.contains) == true
     }
 

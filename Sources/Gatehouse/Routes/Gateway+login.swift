@@ -132,15 +132,16 @@ extension Gateway {
         let identity = completion.identity
         // A login for a path whose rule requires an authentication context must reach it:
         // otherwise the door would send the browser straight back to the IdP, again and again.
-        if let pending {
-            let required = Self.requiredAuthnContext(pending.returnPath, live: live)
-            guard AccessPolicy.accepts(required, identity.authnContextClassRef) else {
-                throw LoginFailure(
-                    .authnContextNotAccepted,
-                    detail: "AuthnContextClassRef is \(identity.authnContextClassRef ?? "absent"); \(pending.returnPath) requires "
-                        + required.joined(separator: ", "),
-                    idp: identity.issuer, startedAt: startedAt)
-            }
+        // The door's own decision says so, for the browser navigation the login returns to.
+        if let pending,
+            case .stepUp = live.policy.decide(
+                AccessRequest(method: "GET", target: pending.returnPath, accept: "text/html", identity: identity))
+        {
+            throw LoginFailure(
+                .authnContextNotAccepted,
+                detail: "AuthnContextClassRef is \(identity.authnContextClassRef ?? "absent"); \(pending.returnPath) requires "
+                    + Self.requiredAuthnContext(pending.returnPath, live: live).joined(separator: ", "),
+                idp: identity.issuer, startedAt: startedAt)
         }
         let created: String?
         do {
