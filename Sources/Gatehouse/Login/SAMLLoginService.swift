@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import SAML
-public import XMLSecurity
+import XMLSecurity
 
 /// The SAML implementation of ``LoginService``: AuthnRequests out, validated Responses in.
 public struct SAMLLoginService: LoginService {
