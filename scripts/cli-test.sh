@@ -34,7 +34,8 @@ for fixture in Fixtures/saml/invalid/*.xml; do
     "$gatehouse" verify-response "${args[@]}" "$fixture" >"$out" 2>"$err"
     status=$?
     [ "$status" -eq 1 ] && [ "$(wc -l <"$err")" -eq 1 ] && grep -q "^$code: " "$err"
-    check "invalid/$code.xml exits 1 with '$code: ...' (got $status: $(head -c 200 "$err"))" $?
+    result=$?
+    check "invalid/$code.xml exits 1 with '$code: ...' (got $status: $(head -c 200 "$err"))" $result
     [ ! -s "$out" ]
     check "invalid/$code.xml prints nothing on standard output" $?
 done
@@ -53,7 +54,44 @@ check "--allow-unsolicited accepts a response with no InResponseTo" $?
 "$gatehouse" verify-response "${unsolicited[@]}" Fixtures/saml/valid.xml >"$out" 2>"$err"
 status=$?
 [ "$status" -eq 1 ] && grep -q "^inResponseToMismatch: " "$err"
-check "--allow-unsolicited refuses a response that names a request (got $status: $(head -c 200 "$err"))" $?
+result=$?
+check "--allow-unsolicited refuses a response that names a request (got $status: $(head -c 200 "$err"))" $result
+
+# AES-CBC (Entra ID, AD FS) is refused unless --allow-cbc, as the gateway refuses it unless the
+# IdP's idps[] entry says allow_cbc: true. encrypted.xml's assertion, re-encrypted with
+# AES-256-CBC by openssl (IV first, RSA-OAEP to sp.crt).
+python3 - "$scratch/cbc.xml" <<'PY'
+import base64, os, re, subprocess, sys
+xml = open("Fixtures/saml/valid.xml").read()
+assertion = re.search(r"<saml:Assertion .*</saml:Assertion>", xml, re.S).group(0)
+key, iv = os.urandom(32), os.urandom(16)
+cipher = subprocess.run(["openssl", "enc", "-aes-256-cbc", "-K", key.hex(), "-iv", iv.hex()],
+                        input=assertion.encode(), capture_output=True, check=True).stdout
+public = subprocess.run(["openssl", "x509", "-pubkey", "-noout", "-in", "Fixtures/keys/sp.crt"],
+                        capture_output=True, check=True).stdout
+open(sys.argv[1] + ".pub", "wb").write(public)
+wrapped = subprocess.run(["openssl", "pkeyutl", "-encrypt", "-pubin", "-inkey", sys.argv[1] + ".pub",
+                          "-pkeyopt", "rsa_padding_mode:oaep"], input=key, capture_output=True, check=True).stdout
+encrypted = open("Fixtures/saml/encrypted.xml").read().replace(
+    "http://www.w3.org/2009/xmlenc11#aes256-gcm", "http://www.w3.org/2001/04/xmlenc#aes256-cbc")
+values = re.findall(r"<xenc:CipherValue>.*?</xenc:CipherValue>", encrypted, re.S)
+encrypted = encrypted.replace(values[0], "<xenc:CipherValue>%s</xenc:CipherValue>" % base64.b64encode(wrapped).decode())
+encrypted = encrypted.replace(values[1], "<xenc:CipherValue>%s</xenc:CipherValue>" % base64.b64encode(iv + cipher).decode())
+open(sys.argv[1], "w").write(encrypted)
+PY
+check "an AES-CBC response can be made with openssl" $?
+"$gatehouse" verify-response "${args[@]}" --sp-key Fixtures/keys/sp.key "$scratch/cbc.xml" >"$out" 2>"$err"
+status=$?
+[ "$status" -eq 1 ] && grep -q "^weakAlgorithm: " "$err" && grep -q -- "--allow-cbc" "$err" && grep -q "allow_cbc: true" "$err"
+result=$?
+check "AES-CBC is refused without --allow-cbc, naming the flag and the idps[] setting (got $status: $(head -c 300 "$err"))" $result
+"$gatehouse" verify-response "${args[@]}" --sp-key Fixtures/keys/sp.key --allow-cbc "$scratch/cbc.xml" >"$out" 2>"$err"
+status=$?
+[ "$status" -eq 0 ] && grep -q 'ada@example.com' "$out"
+result=$?
+check "AES-CBC is decrypted with --allow-cbc (got $status: $(head -c 300 "$err"))" $result
+"$gatehouse" verify-response "${args[@]}" --sp-key Fixtures/keys/sp.key --allow-cbc Fixtures/saml/encrypted.xml >/dev/null 2>&1
+check "--allow-cbc still accepts AES-GCM" $?
 
 "$gatehouse" metadata inspect Fixtures/saml/metadata/aggregate.xml >"$out" 2>"$err"
 check "metadata inspect of an aggregate exits 0" $?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gatehouse
 import SAML
 
 /// `gatehouse verify-response`: validate a captured SAMLResponse offline, exactly as the ACS would.
@@ -41,6 +42,11 @@ struct VerifyResponseCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-sha1"), help: "Accept RSA-SHA1 signatures and SHA-1 digests.")
     var allowSHA1 = false
 
+    @Flag(
+        name: .customLong("allow-cbc"),
+        help: "Accept AES-CBC content encryption (Entra ID, AD FS), as idps[].allow_cbc: true does in the gateway.")
+    var allowCBC = false
+
     @Argument(help: "The response file, or '-' for standard input.")
     var responseFile: String
 
@@ -59,13 +65,30 @@ struct VerifyResponseCommand: AsyncParsableCommand {
             printError("configuration error: \(error.message)")
             throw ExitCode(2)
         }
+        // The gateway's own policy builder, so this command decides as the ACS does.
+        var idpPolicy = IdentityProviderPolicy()
+        idpPolicy.allowsUnsolicited = allowUnsolicited
+        idpPolicy.clockSkew = ConfigDuration(seconds: clockSkew)
+        idpPolicy.allowsSHA1 = allowSHA1
+        idpPolicy.allowsCBC = allowCBC
+        let policy = idpPolicy.validationPolicy(
+            audience: spEntityID, assertionConsumerServiceURL: acsURL, decryptionKeys: [], answersRequest: inResponseTo != nil)
         do {
-            let identity = try await ResponseVerification.run(input)
+            let identity = try await ResponseVerification.run(input, policy: policy)
             print(ResponseVerification.json(identity))
         } catch {
-            printError(error.description)
+            printError(error.description + cbcHint(for: error, response: input.responseText))
             throw ExitCode(error.exitCode)
         }
+    }
+
+    /// Names the flag and the gateway setting when the refusal is AES-CBC content encryption.
+    private func cbcHint(for failure: ResponseVerification.Failure, response: String) -> String {
+        guard !allowCBC, case .rejected(let error) = failure, error.code == .weakAlgorithm,
+            let algorithm = (try? SAMLResponse(posted: response))?.assertionEncryptionAlgorithm, algorithm.hasSuffix("-cbc")
+        else { return "" }
+        return "; AES-CBC content encryption is refused unless allowed: pass --allow-cbc "
+            + "(in the gateway: allow_cbc: true in this IdP's idps[] entry)"
     }
 
     private func makeInput() throws(CLIError) -> ResponseVerification.Input {

@@ -10,6 +10,7 @@ let usage = """
       metadata         --file FILE --cert PEM [--no-verify] [--max-bytes N]
       nio-hello        [--port P]   (a bare SwiftNIO server; prints its port, runs until killed)
       nio-proxy        --upstream-port U [--port P]   (the least a SwiftNIO proxy does; runs until killed)
+      cbc-timing       --padding FILE --signature FILE [--rounds N] [--validator-rounds N] [--fixtures DIR]
     """
 
 let arguments = CommandLine.arguments
@@ -23,6 +24,7 @@ do {
     case "metadata": try MetadataBenchmark.run(options)
     case "nio-hello": try await HelloServer.run(options)
     case "nio-proxy": try await ProxyFloor.run(options)
+    case "cbc-timing": try await CBCTimingBenchmark.run(options)
     default:
         FileHandle.standardError.write(Data((usage + "\n").utf8))
         exit(2)

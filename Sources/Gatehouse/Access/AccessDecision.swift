@@ -12,4 +12,7 @@ public enum AccessDecision: Sendable, Equatable {
     case unauthenticated
     /// A signed-in user who misses a requirement: answer 403 naming it.
     case forbidden(rulePrefix: String, requirement: String)
+    /// A signed-in browser whose login lacks the authentication context a rule requires:
+    /// send it through a step-up login, then back to `returnPath`.
+    case stepUp(returnPath: String)
 }

@@ -71,7 +71,31 @@ public struct AccessPolicy: Sendable {
                 return .forbidden(rulePrefix: rule.prefix, requirement: failure)
             }
         }
+        for rule in applicable where !Self.accepts(rule.authnContext, identity.authnContextClassRef) {
+            guard request.isBrowserNavigation else {
+                return .forbidden(
+                    rulePrefix: rule.prefix, requirement: "a sign-in with one of: \(rule.authnContext.joined(separator: ", "))")
+            }
+            return .stepUp(returnPath: ReturnPath.validate(request.target) ?? "/")
+        }
         return .allow
+    }
+
+    /// The AuthnContextClassRefs a login must reach for `path` (a canonical path): those of
+    /// the first applicable rule that lists some, as ``decide(_:path:)`` reads the rules.
+    /// Empty when no rule asks for one.
+    public func requiredAuthnContext(for path: String) -> [String] {
+        var applicable: [AccessRule] = []
+        if let rule = longestRule(for: path, fold: false) { applicable.append(rule) }
+        if paths.ruleCase == .insensitive, let rule = longestRule(for: Self.folded(path), fold: true) {
+            applicable.append(rule)
+        }
+        return applicable.first { !$0.authnContext.isEmpty }?.authnContext ?? []
+    }
+
+    /// Whether a login at `classRef` meets `required` (empty: anything does).
+    private static func accepts(_ required: [String], _ classRef: String?) -> Bool {
+        required.isEmpty || classRef.map(required.contains) == true
     }
 
     private func longestRule(for path: String, fold: Bool) -> AccessRule? {

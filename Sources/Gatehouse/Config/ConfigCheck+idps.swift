@@ -1,9 +1,9 @@
 import Foundation
 
 extension ConfigCheck {
-    /// The `idps` list: one entry per entity ID, plausible email domains, and no domain
-    /// claimed by two IdPs (a typed address must lead to exactly one).
-    func identityProviderProblems(_ settings: [IdentityProviderSettings]) -> [ConfigProblem] {
+    /// The `idps` list: one entry per entity ID, plausible email domains, no domain claimed by
+    /// two IdPs (a typed address must lead to exactly one), and policies the SP key can serve.
+    func identityProviderProblems(_ settings: [IdentityProviderSettings], hasServiceProviderKey: Bool = true) -> [ConfigProblem] {
         var found: [ConfigProblem] = []
         var seen: Set<String> = []
         var owners: [String: String] = [:]
@@ -12,6 +12,23 @@ extension ConfigCheck {
                 found.append(.init(.error, "idps: an entry has an empty entity_id; copy the IdP's entity ID from its metadata."))
             } else if !seen.insert(setting.entityID).inserted {
                 found.append(.init(.error, "idps: \(setting.entityID) is listed twice; keep one entry per IdP."))
+            }
+            if setting.signAuthnRequests == .always && !hasServiceProviderKey {
+                found.append(
+                    .init(
+                        .error,
+                        "idps: \(setting.entityID) has sign_authn_requests: always but service_provider has no key; set key and certificate."
+                    ))
+            }
+            if setting.allowCBC == true && !hasServiceProviderKey {
+                found.append(
+                    .init(
+                        .warning,
+                        "idps: \(setting.entityID) has allow_cbc: true but service_provider has no key, so no assertion can be decrypted."))
+            }
+            if setting.requestedAuthnContext?.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true {
+                found.append(
+                    .init(.error, "idps: \(setting.entityID) has an empty entry in requested_authn_context; remove it."))
             }
             if let name = setting.displayName, name.trimmingCharacters(in: .whitespaces).isEmpty {
                 found.append(.init(.error, "idps: \(setting.entityID) has an empty display_name; remove the field or give it a name."))

@@ -1,6 +1,7 @@
 import Foundation
 import SwiftASN1
 public import X509
+import XMLSecurity
 
 extension ConfigCheck {
     /// Problems with the SP key pair: unreadable files, mismatched key and certificate, expiry.
@@ -8,6 +9,9 @@ extension ConfigCheck {
         guard let keyPath = settings.keyPath, let certificatePath = settings.certificatePath else {
             if settings.keyPath != nil || settings.certificatePath != nil {
                 return [.init(.error, "service_provider: set both key and certificate, or neither.")]
+            }
+            if !settings.previousKeyPaths.isEmpty {
+                return [.init(.error, "service_provider.previous_keys needs a current key and certificate; set both.")]
             }
             return [
                 .init(
@@ -41,6 +45,13 @@ extension ConfigCheck {
         }
         if let certificate {
             found += expiryProblems(certificate, name: "service_provider.certificate")
+        }
+        for path in settings.previousKeyPaths {
+            guard let text = read(path, field: "service_provider.previous_keys", into: &found) else { continue }
+            if (try? DecryptionKey(privateKeyPEM: text)) == nil {
+                found.append(
+                    .init(.error, "service_provider.previous_keys: \(path) is not an RSA private key in PEM; only RSA keys decrypt."))
+            }
         }
         return found
     }

@@ -37,7 +37,8 @@ public struct ConfigCheck: Sendable {
                 found += metadataProblems(config.idpMetadataDirectory)
             }
             found += metadataSourceProblems(config.metadataSources)
-            found += identityProviderProblems(config.identityProviders)
+            found += identityProviderProblems(
+                config.identityProviders, hasServiceProviderKey: config.serviceProvider.keyPath != nil)
         }
         return found
     }

@@ -29,6 +29,12 @@ extension LoginFailure {
         case storeUnavailable
         /// The IdP's metadata is past its `validUntil`; it is not trusted until a fresh copy arrives.
         case metadataExpired
+        /// The login's AuthnContextClassRef is not one the IdP's `requested_authn_context` lists.
+        case authnContextNotAccepted
+        /// An encrypted response from an IdP with AES-CBC enabled was refused. Every failure
+        /// from decryption on has this one code, status and sentence (the check that failed
+        /// goes to the log only), so the answers are no padding oracle.
+        case encryptedResponseRejected
 
         /// The stable name: the SAML check's raw value, or Gatehouse's own code.
         public var name: String {
@@ -44,6 +50,8 @@ extension LoginFailure {
             case .browserMismatch: "browserMismatch"
             case .storeUnavailable: "storeUnavailable"
             case .metadataExpired: "metadataExpired"
+            case .authnContextNotAccepted: "authnContextNotAccepted"
+            case .encryptedResponseRejected: "encryptedResponseRejected"
             }
         }
 
@@ -52,7 +60,8 @@ extension LoginFailure {
         /// The status of the error page.
         public var status: HTTPResponse.Status {
             switch self {
-            case .saml, .unsolicited, .unknownRelayState, .browserMismatch: .forbidden
+            case .saml, .unsolicited, .unknownRelayState, .browserMismatch, .authnContextNotAccepted, .encryptedResponseRejected:
+                .forbidden
             case .unknownIdP, .malformedRequest: .badRequest
             case .noRedirectEndpoint, .signingKeyMissing, .requestEncodingFailed: .internalServerError
             case .storeUnavailable, .metadataExpired: .serviceUnavailable
@@ -75,6 +84,10 @@ extension LoginFailure {
             case .storeUnavailable: "Sign-in is unavailable right now. Try again in a few minutes."
             case .metadataExpired:
                 "The trust information for this identity provider has expired, so sign-in with it is refused. Contact your administrator."
+            case .authnContextNotAccepted:
+                "Your identity provider signed you in with a method this site does not accept. Sign in again with the stronger method, or contact your administrator."
+            case .encryptedResponseRejected:
+                "The sign-in response could not be accepted. Start again from the application; if it keeps failing, contact your administrator."
             }
         }
     }

@@ -11,6 +11,13 @@ public protocol LoginService: Sendable {
     /// to send the browser to (HTTP-Redirect binding, signed if the IdP wants it).
     func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart
 
+    /// ``startLogin(idp:relayState:)`` for a login that must reach one of `authnContext`
+    /// (RequestedAuthnContext, comparison exact, in place of the IdP's configured list) and,
+    /// with `forceAuthn`, must authenticate the user afresh: the step-up login an access rule
+    /// asks for.
+    func startLogin(idp: String, relayState: String, authnContext: [String], forceAuthn: Bool) async throws(LoginFailure)
+        -> LoginStart
+
     /// Validates a base64 `SAMLResponse` from the ACS form. `pending` is the login it answers,
     /// or nil for an unsolicited response (only passed when the policy allows those); its
     /// `requestID` is the expected InResponseTo and its `idpEntityID` the expected Issuer.

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import SAML
-public import XMLSecurity
+import XMLSecurity
 
 /// The SAML implementation of ``LoginService``: AuthnRequests out, validated Responses in.
 public struct SAMLLoginService: LoginService {
@@ -8,8 +8,7 @@ public struct SAMLLoginService: LoginService {
     public let registry: IdentityProviderRegistry
     let entityID: String
     let assertionConsumerServiceURL: String
-    let clockSkew: Duration
-    let allowsUnsolicited: Bool
+    let config: GatehouseConfig
     let signingKey: SigningKey?
     let decryptionKeys: [DecryptionKey]
     let clock: any WallClock
@@ -27,8 +26,7 @@ public struct SAMLLoginService: LoginService {
         self.clock = clock
         entityID = config.entityID
         assertionConsumerServiceURL = config.endpointURL("acs")
-        clockSkew = .seconds(config.clockSkew.seconds)
-        allowsUnsolicited = config.unsolicitedResponses == .allow
+        self.config = config
         signingKey = resolved.serviceProviderKeys?.signingKey
         decryptionKeys = resolved.serviceProviderKeys?.decryptionKeys ?? []
         metadataXML = resolved.serviceProviderMetadata
@@ -39,17 +37,27 @@ public struct SAMLLoginService: LoginService {
     }
 
     public func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart {
+        try await startLogin(idp: idp, relayState: relayState, authnContext: [], forceAuthn: false)
+    }
+
+    public func startLogin(idp: String, relayState: String, authnContext: [String], forceAuthn: Bool) async throws(LoginFailure)
+        -> LoginStart
+    {
         let entry = try registry.currentEntry(idp, at: clock.now)
         guard let sso = entry.descriptor.singleSignOnService(binding: SAMLBinding.httpRedirect) else {
             throw LoginFailure(.noRedirectEndpoint, detail: "\(idp) publishes no HTTP-Redirect SingleSignOnService", idp: idp)
         }
-        let request = AuthnRequest(
+        var policy = IdentityProviderPolicy(entityID: entry.provider.entityID, config: config)
+        if !authnContext.isEmpty { policy.requestedAuthnContext = authnContext }
+        policy.forceAuthn = policy.forceAuthn || forceAuthn
+        let request = policy.authnRequest(
             id: AuthnRequest.makeID(), issueInstant: clock.now, destination: sso.location,
             assertionConsumerServiceURL: assertionConsumerServiceURL, issuer: entityID)
-        let key = entry.descriptor.wantAuthnRequestsSigned ? signingKey : nil
-        if entry.descriptor.wantAuthnRequestsSigned && key == nil {
-            throw LoginFailure(
-                .signingKeyMissing, detail: "\(idp) wants signed AuthnRequests but no SP key is configured", idp: idp)
+        let signs = policy.signsAuthnRequests(idpWantsSigned: entry.descriptor.wantAuthnRequestsSigned)
+        let key = signs ? signingKey : nil
+        if signs && key == nil {
+            let why = policy.signAuthnRequests == .always ? "sign_authn_requests is always" : "\(idp) wants signed AuthnRequests"
+            throw LoginFailure(.signingKeyMissing, detail: "\(why) but no SP key is configured", idp: idp)
         }
         do {
             let algorithm: SignatureAlgorithm = key?.kind == .ec ? .ecdsaSHA256 : .rsaSHA256
@@ -62,25 +70,66 @@ public struct SAMLLoginService: LoginService {
     }
 
     public func completeLogin(samlResponse: String, pending: PendingLogin?) async throws(LoginFailure) -> LoginCompletion {
-        var policy = ValidationPolicy(audience: entityID, assertionConsumerServiceURL: assertionConsumerServiceURL)
-        policy.clockSkew = clockSkew
-        policy.allowsUnsolicited = pending == nil && allowsUnsolicited
-        policy.decryptionKeys = decryptionKeys
-        let validator = ResponseValidator(policy: policy, replayCache: replayCache)
-        let identity: Identity
+        let started = ContinuousClock.now
         let now = clock.now
+        let response: SAMLResponse
+        let provider: IdentityProvider
         do {
-            let response = try SAMLResponse(posted: samlResponse, limits: policy.parseLimits)
-            let provider = try provider(answering: response, pending: pending)
+            response = try SAMLResponse(posted: samlResponse, limits: ParseLimits())
+            provider = try self.provider(answering: response, pending: pending)
+        } catch {
+            throw LoginFailure(error)
+        }
+        let idpPolicy = IdentityProviderPolicy(entityID: provider.entityID, config: config)
+        let policy = idpPolicy.validationPolicy(
+            audience: entityID, assertionConsumerServiceURL: assertionConsumerServiceURL, decryptionKeys: decryptionKeys,
+            answersRequest: pending != nil)
+        let encrypted = response.assertionEncryptionAlgorithm != nil
+        do {
+            let identity = try await validated(response, from: provider, policy: idpPolicy, validation: policy, pending: pending, now: now)
+            return LoginCompletion(
+                identity: SessionIdentity(saml: identity), assertionID: identity.assertionID,
+                assertionExpiry: identity.replayExpiry ?? now.addingTimeInterval(3_600))
+        } catch {
+            guard idpPolicy.allowsCBC && encrypted else { throw error }
+            // AES-CBC has no integrity: an answer that told a padding error apart from a later
+            // failure would be a padding oracle. So every failure of an encrypted response
+            // from such an IdP has one code (one status, one page, one page text), the check
+            // that failed stays in the log detail, and the answer waits until a fixed time
+            // after the post arrived, longer than the whole validation takes.
+            try? await Task.sleep(until: started.advanced(by: Self.uniformFailureDelay), clock: .continuous)
+            throw LoginFailure(.encryptedResponseRejected, detail: "\(error.code.name): \(error.detail)", idp: error.idp)
+        }
+    }
+
+    /// How long after the post an encrypted response from an IdP with AES-CBC enabled is
+    /// refused: far above the validator's own time (about a millisecond), so the answer's
+    /// timing does not depend on the check that failed.
+    static let uniformFailureDelay = Duration.milliseconds(250)
+
+    /// Validates `response` under `validation`, then checks the authentication context the
+    /// IdP's policy requires.
+    private func validated(
+        _ response: SAMLResponse, from provider: IdentityProvider, policy: IdentityProviderPolicy, validation: ValidationPolicy,
+        pending: PendingLogin?, now: Date
+    ) async throws(LoginFailure) -> Identity {
+        let validator = ResponseValidator(policy: validation, replayCache: replayCache)
+        let identity: Identity
+        do {
             identity = try await validator.validate(response, from: provider, expectedRequestID: pending?.requestID, now: now)
         } catch {
             throw LoginFailure(error)
         }
         // Expired metadata is never trusted, even for a response that verified with its keys.
         _ = try registry.currentEntry(identity.issuer, at: now)
-        return LoginCompletion(
-            identity: SessionIdentity(saml: identity), assertionID: identity.assertionID,
-            assertionExpiry: identity.replayExpiry ?? now.addingTimeInterval(3_600))
+        guard policy.accepts(authnContextClassRef: identity.authnContextClassRef) else {
+            throw LoginFailure(
+                .authnContextNotAccepted,
+                detail: "AuthnContextClassRef is \(identity.authnContextClassRef ?? "absent"), requested (exact) "
+                    + policy.requestedAuthnContext.joined(separator: ", "),
+                idp: provider.entityID)
+        }
+        return identity
     }
 
     /// The registered IdP the response's Issuer names, looked up by entity ID (not a scan of a

@@ -56,6 +56,9 @@ enum DoorRefusal: Sendable, Equatable {
     case badRequest(PathRefusal)
     /// A browser without a session: redirect to login, then back to `returnPath`.
     case login(returnPath: String)
+    /// A browser whose session lacks a required authentication context: redirect to a
+    /// step-up login, then back to `returnPath`.
+    case stepUp(returnPath: String)
     /// Any other client without a session: 401.
     case unauthenticated
     /// A signed-in user who misses a requirement: 403 naming it.
@@ -119,6 +122,8 @@ extension Gateway {
             return .refuse(.unauthenticated)
         case .forbidden(let prefix, let requirement):
             return .refuse(.forbidden(rulePrefix: prefix, requirement: requirement, user: identified.identity?.nameID ?? "unknown"))
+        case .stepUp(let returnPath):
+            return .refuse(.stepUp(returnPath: returnPath))
         }
     }
 
@@ -203,6 +208,10 @@ extension Gateway {
         case .login(let returnPath):
             status = .found
             fields[.location] = live.config.routePath("login") + "?rd=" + Self.queryEncode(returnPath)
+            body = ""
+        case .stepUp(let returnPath):
+            status = .found
+            fields[.location] = live.config.routePath("login") + "?rd=" + Self.queryEncode(returnPath) + "&step_up=1"
             body = ""
         case .unauthenticated:
             status = .unauthorized

@@ -13,8 +13,17 @@ extension Gateway {
         let query = request.uri.queryParameters
         let returnPath = query["rd"].flatMap { ReturnPath.validate(String($0), externalURL: live.config.externalURL) } ?? "/"
         let idps = IdentityProviderSettings.apply(live.config.identityProviders, to: await live.loginService.identityProviders())
+        // A rule for the return path may require an authentication context: every login
+        // for it asks for one, and a step-up (`step_up=1`, from the door) goes back to the IdP
+        // the session came from and makes it authenticate afresh.
+        let required = Self.requiredAuthnContext(returnPath, live: live)
+        let stepUp = query["step_up"] == "1" && !required.isEmpty
         let chosen: IdentityProviderSummary?
-        if let requested = query["idp"].map(String.init) {
+        if stepUp, query["idp"] == nil, let issuer = await sessionIssuer(context: context),
+            let current = idps.first(where: { $0.entityID == issuer })
+        {
+            chosen = current
+        } else if let requested = query["idp"].map(String.init) {
             chosen = idps.first { $0.entityID == requested }
             if chosen == nil {
                 throw LoginFailure(.unknownIdP, detail: "no IdP with entity ID \(requested)")
@@ -28,12 +37,36 @@ extension Gateway {
         guard let idp = chosen else {
             return chooser(idps, query: query["q"].map(String.init) ?? "", returnPath: returnPath, config: live.config)
         }
-        return try await startLogin(at: idp, returnPath: returnPath, request: request, live: live, context: context)
+        return try await startLogin(
+            at: idp, returnPath: returnPath, authnContext: required, forceAuthn: stepUp, request: request, live: live,
+            context: context)
+    }
+
+    /// The authentication contexts the access rules require for `returnPath`; empty when
+    /// none (or when the path is public).
+    static func requiredAuthnContext(_ returnPath: String, live: GatewayRuntime) -> [String] {
+        guard case .success(let target) = RequestTarget.parse(returnPath, settings: live.config.paths),
+            !live.policy.isPublic(target.path)
+        else { return [] }
+        return live.policy.requiredAuthnContext(for: target.path)
+    }
+
+    /// The IdP that signed in the request's session, if it has one.
+    private func sessionIssuer(context: GatehouseRequestContext) async -> String? {
+        switch context.session {
+        case .live(_, let session): return session.identity.issuer
+        case .unknown(let id):
+            guard case .live(_, let session) = await lookUpSession(id, logger: context.logger) else { return nil }
+            return session.identity.issuer
+        case .none: return nil
+        }
     }
 
     private func startLogin(
         at idp: IdentityProviderSummary,
         returnPath: String,
+        authnContext: [String],
+        forceAuthn: Bool,
         request: Request,
         live: GatewayRuntime,
         context: GatehouseRequestContext
@@ -45,7 +78,12 @@ extension Gateway {
         let binding = existing.flatMap { SessionID.isWellFormed($0) ? $0 : nil } ?? SessionID.generate()
         let start: LoginStart
         do {
-            start = try await live.loginService.startLogin(idp: idp.entityID, relayState: relayState)
+            if authnContext.isEmpty && !forceAuthn {
+                start = try await live.loginService.startLogin(idp: idp.entityID, relayState: relayState)
+            } else {
+                start = try await live.loginService.startLogin(
+                    idp: idp.entityID, relayState: relayState, authnContext: authnContext, forceAuthn: forceAuthn)
+            }
         } catch {
             var failure = error
             failure.startedAt = idp.entityID
@@ -92,6 +130,19 @@ extension Gateway {
             throw failure
         }
         let identity = completion.identity
+        // A login for a path whose rule requires an authentication context must reach it:
+        // otherwise the door would send the browser straight back to the IdP, again and again.
+        // The door's own decision says so, for the browser navigation the login returns to.
+        if let pending,
+            case .stepUp = live.policy.decide(
+                AccessRequest(method: "GET", target: pending.returnPath, accept: "text/html", identity: identity))
+        {
+            throw LoginFailure(
+                .authnContextNotAccepted,
+                detail: "AuthnContextClassRef is \(identity.authnContextClassRef ?? "absent"); \(pending.returnPath) requires "
+                    + Self.requiredAuthnContext(pending.returnPath, live: live).joined(separator: ", "),
+                idp: identity.issuer, startedAt: startedAt)
+        }
         let created: String?
         do {
             created = try await store.createSession(
@@ -143,7 +194,7 @@ extension Gateway {
     {
         let looksOurs = relayState.map(SessionID.isWellFormed) ?? false
         guard let relayState, looksOurs else {
-            guard config.unsolicitedResponses == .allow else {
+            guard config.acceptsUnsolicitedResponses else {
                 throw LoginFailure(.unsolicited, detail: "response without a RelayState of ours; unsolicited responses are off")
             }
             return nil

@@ -71,4 +71,13 @@ public struct SAMLResponse: Sendable {
         root.firstChild(named: "Assertion", namespace: SAMLNamespace.assertion)
             ?? root.firstChild(named: "EncryptedAssertion", namespace: SAMLNamespace.assertion)
     }
+
+    /// The content-encryption algorithm URI of the EncryptedAssertion, nil when the
+    /// assertion is not encrypted ("" when it names none). Read before decryption, to choose
+    /// how a failure is reported; never a reason to accept anything.
+    public var assertionEncryptionAlgorithm: String? {
+        guard let encrypted = root.firstChild(named: "EncryptedAssertion", namespace: SAMLNamespace.assertion) else { return nil }
+        let data = encrypted.firstChild(named: "EncryptedData", namespace: XMLEnc.namespace)
+        return data?.firstChild(named: "EncryptionMethod", namespace: XMLEnc.namespace)?.attribute("Algorithm") ?? ""
+    }
 }

@@ -72,6 +72,16 @@ public enum ResponseVerification {
 
     /// Validates the response against the metadata; the IdP is chosen by the response's Issuer.
     public static func run(_ input: Input) async throws(Failure) -> Identity {
+        var policy = ValidationPolicy(audience: input.spEntityID, assertionConsumerServiceURL: input.acsURL)
+        policy.clockSkew = input.clockSkew
+        policy.allowsUnsolicited = input.allowsUnsolicited
+        policy.allowsSHA1 = input.allowsSHA1
+        return try await run(input, policy: policy)
+    }
+
+    /// Validates the response under `policy` (built by the caller, as the gateway builds its
+    /// own); `input`'s SP keys are added to the policy's decryption keys.
+    public static func run(_ input: Input, policy: ValidationPolicy) async throws(Failure) -> Identity {
         let providers: [IdentityProvider]
         do {
             providers = try SAMLMetadata(parsing: input.metadata).identityProviders()
@@ -79,10 +89,7 @@ public enum ResponseVerification {
             throw .configuration("IdP metadata: \(error.description)")
         }
         guard !providers.isEmpty else { throw .configuration("the metadata describes no IdP") }
-        var policy = ValidationPolicy(audience: input.spEntityID, assertionConsumerServiceURL: input.acsURL)
-        policy.clockSkew = input.clockSkew
-        policy.allowsUnsolicited = input.allowsUnsolicited
-        policy.allowsSHA1 = input.allowsSHA1
+        var policy = policy
         for pem in input.spKeysPEM {
             do {
                 policy.decryptionKeys.append(try DecryptionKey(privateKeyPEM: pem))

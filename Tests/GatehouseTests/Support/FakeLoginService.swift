@@ -12,6 +12,7 @@ struct FakeLoginService: LoginService {
         var assertionID = UUID().uuidString
         var attributes: [String: [String]] = [:]
         var sessionIndex: String? = "idx"
+        var authnContextClassRef: String?
         var failWith: SAMLValidationError.Code?
 
         func encoded() -> String { (try? JSONEncoder().encode(self))?.base64EncodedString() ?? "" }
@@ -28,6 +29,15 @@ struct FakeLoginService: LoginService {
         return LoginStart(requestID: requestID, redirectURL: "https://idp.test/sso?req=\(requestID)&RelayState=\(encodedState)&idp=\(idp)")
     }
 
+    func startLogin(idp: String, relayState: String, authnContext: [String], forceAuthn: Bool) async throws(LoginFailure)
+        -> LoginStart
+    {
+        var start = try await startLogin(idp: idp, relayState: relayState)
+        let context = authnContext.joined(separator: " ").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        start.redirectURL += "&authn=\(context)&force=\(forceAuthn)"
+        return start
+    }
+
     func completeLogin(samlResponse: String, pending: PendingLogin?) async throws(LoginFailure) -> LoginCompletion {
         guard let data = Data(base64Encoded: samlResponse),
             let response = try? JSONDecoder().decode(FakeResponse.self, from: data)
@@ -41,7 +51,8 @@ struct FakeLoginService: LoginService {
             throw LoginFailure(.saml(.inResponseToMismatch), detail: "expected \(pending.requestID)", idp: response.issuer)
         }
         let identity = SessionIdentity(
-            nameID: response.nameID, issuer: response.issuer, sessionIndex: response.sessionIndex, attributes: response.attributes)
+            nameID: response.nameID, issuer: response.issuer, sessionIndex: response.sessionIndex,
+            authnContextClassRef: response.authnContextClassRef, attributes: response.attributes)
         return LoginCompletion(identity: identity, assertionID: response.assertionID, assertionExpiry: expiry)
     }
 
