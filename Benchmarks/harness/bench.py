@@ -440,11 +440,30 @@ def login_cookie(gh):
     raise SystemExit("harness: the ACS set no session cookie")
 
 
+def acs_round(gh, cfg, pool, threads, label):
+    """One wrk run of fresh signed logins against `gh`'s ACS: (accepted/s, CPU ms per login,
+    p50, p99, refused, pool exhausted)."""
+    bodies = WORK / f"acs-bodies-{label}.txt"
+    acs_bodies(gh, pool, bodies)
+    result = wrk(f"{gh.external}/saml/acs", cfg.acs_seconds, threads=threads, connections=cfg.acs_connections,
+                 script=BENCH / "harness/acs.lua", env={"ACS_BODIES": str(bodies), "ACS_THREADS": str(threads)},
+                 pids=[gh.proc.pid])
+    match = re.search(r"ACS accepted=(\d+) rejected=(\d+)", result["raw"])
+    accepted = int(match.group(1))
+    if accepted == 0:
+        raise SystemExit(f"harness: the ACS accepted no login; see {gh.log}\n{result['raw']}")
+    return (accepted / result["duration"], result["cpu_us_per_req"] * result["requests"] / accepted / 1000,
+            result["p50_ms"], result["p99_ms"], int(match.group(2)), result["requests"] >= pool - 2 * threads)
+
+
 def part_acs(cfg, upstream, validator_rate):
     threads = 2
     gh = Gatehouse(upstream.port, "acs")
+    # An earlier build (--baseline) takes the same logins in alternating rounds: a change's cost.
+    base = Gatehouse(upstream.port, "acs-baseline", binary=BASELINE) if BASELINE else None
     try:
         rates, p50, p99, cpu, rejected = [], [], [], [], []
+        base_rates, base_cpu = [], []
         # wrk always runs for the full duration, so a pool that runs out would understate the
         # rate: size it from the in-process rate on both cores, and flag a figure as a lower bound
         # if the pool ran out anyway.
@@ -452,22 +471,20 @@ def part_acs(cfg, upstream, validator_rate):
         pool = int(min(cfg.acs_max, max(cfg.acs_count, rate * 2 * cfg.acs_seconds * 1.2)))
         exhausted = False
         for rnd in range(cfg.acs_rounds):
-            bodies = WORK / "acs-bodies.txt"
-            acs_bodies(gh, pool, bodies)
-            result = wrk(f"{gh.external}/saml/acs", cfg.acs_seconds, threads=threads, connections=cfg.acs_connections,
-                         script=BENCH / "harness/acs.lua", env={"ACS_BODIES": str(bodies), "ACS_THREADS": str(threads)},
-                         pids=[gh.proc.pid])
-            match = re.search(r"ACS accepted=(\d+) rejected=(\d+)", result["raw"])
-            accepted = int(match.group(1))
-            if accepted == 0:
-                raise SystemExit(f"harness: the ACS accepted no login; see {gh.log}\n{result['raw']}")
-            rates.append(accepted / result["duration"])
-            exhausted |= result["requests"] >= pool - 2 * threads
-            rejected.append(int(match.group(2)))
-            p50.append(result["p50_ms"])
-            p99.append(result["p99_ms"])
-            cpu.append(result["cpu_us_per_req"] * result["requests"] / accepted / 1000)
-            log(f"ACS round {rnd + 1}/{cfg.acs_rounds}: {accepted} accepted, {match.group(2)} refused, pool {pool}")
+            rate_, cpu_, p50_, p99_, refused, ran_out = acs_round(gh, cfg, pool, threads, "ours")
+            rates.append(rate_)
+            cpu.append(cpu_)
+            p50.append(p50_)
+            p99.append(p99_)
+            rejected.append(refused)
+            exhausted |= ran_out
+            log(f"ACS round {rnd + 1}/{cfg.acs_rounds}: {rate_:.0f}/s, {refused} refused, pool {pool}")
+            if base:
+                base_rate, base_cpu_, _, _, _, base_out = acs_round(base, cfg, pool, threads, "baseline")
+                base_rates.append(base_rate)
+                base_cpu.append(base_cpu_)
+                exhausted |= base_out
+                log(f"ACS round {rnd + 1}/{cfg.acs_rounds} ({BASELINE_NAME}): {base_rate:.0f}/s")
         bound = " — pool ran out: a lower bound" if exhausted else ""
         row("2 ACS", f"accepted logins/s over HTTP (POST, sqlite store){bound}", rates, "in-process validator, 1 core",
             validator_rate, target="≥ 2,000/s", met=med(rates) >= 2000)
@@ -475,10 +492,17 @@ def part_acs(cfg, upstream, validator_rate):
             unit="ms")
         row("2 ACS", "login latency p50 / p99", p50, "p99", p99, fmt="{:.1f}", unit="ms", ratio=float("nan"))
         ROWS[-1][5] = ""
+        if base:
+            row("2 ACS", "accepted logins/s over HTTP", rates, f"Gatehouse {BASELINE_NAME}", base_rates,
+                target="≥ 0.90× (no worse than 10 %)", met=med(rates) >= 0.9 * med(base_rates))
+            row("2 ACS", "gatehouse CPU per accepted login", cpu, f"Gatehouse {BASELINE_NAME}", base_cpu, fmt="{:.2f}",
+                unit="ms", target="≤ 1.10×", met=med(cpu) <= 1.1 * med(base_cpu))
         if max(rejected) > threads:
             log(f"warning: ACS refused up to {max(rejected)} responses per round (expected ≤ {threads})")
     finally:
         gh.stop()
+        if base:
+            base.stop()
 
 
 # ---------------------------------------------------------------------------------------------
