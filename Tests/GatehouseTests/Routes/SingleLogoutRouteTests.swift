@@ -233,4 +233,13 @@ import XMLSecurity
             #expect(try await harness.isLive(alice))
         }
     }
+
+    @Test func servedMetadataListsTheSingleLogoutEndpoints() async throws {
+        try await Harness.run { harness in
+            let metadata = String(buffer: try await harness.client.execute(uri: "/saml/metadata", method: .get).body)
+            #expect(metadata.contains("Binding=\"\(SAMLBinding.httpRedirect)\" Location=\"\(Self.slo)\""))
+            #expect(metadata.contains("Binding=\"\(SAMLBinding.httpPOST)\" Location=\"\(Self.slo)\""))
+            #expect(metadata.contains("Binding=\"\(SAMLBinding.soap)\" Location=\"\(Self.slo)/soap\""))
+        }
+    }
 }
