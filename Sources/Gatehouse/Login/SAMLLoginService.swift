@@ -154,6 +154,39 @@ public struct SAMLLoginService: LoginService {
     }
 }
 
+/// Single Logout as this SP runs it: validates the IdPs' logout messages and signs our own.
+/// The routes own everything around it (sessions, pending logouts, pages).
+struct SingleLogoutService: Sendable {
+    /// Checks inbound LogoutRequests and LogoutResponses.
+    let validator: LogoutValidator
+    /// Signs our LogoutResponses and LogoutRequests.
+    let builder: LogoutBuilder
+    /// The trusted IdPs.
+    let registry: IdentityProviderRegistry
+    /// The instant messages are checked and stamped at.
+    let clock: any WallClock
+
+    /// The registered IdP with this entity ID, as the validator needs it.
+    func identityProvider(_ entityID: String) -> IdentityProvider? {
+        registry.entry(entityID)?.provider
+    }
+}
+
+extension SAMLLoginService {
+    /// Single Logout for this SP, or nil when the SP has no signing key: every answer to an IdP
+    /// must be signed, so without a key no SLO endpoint works (nor is advertised).
+    var singleLogout: SingleLogoutService? {
+        guard let signingKey else { return nil }
+        var policy = LogoutPolicy(
+            entityID: entityID, singleLogoutServiceURL: config.endpointURL("slo"),
+            soapSingleLogoutServiceURL: config.endpointURL("slo/soap"))
+        policy.decryptionKeys = decryptionKeys
+        return SingleLogoutService(
+            validator: LogoutValidator(policy: policy), builder: LogoutBuilder(policy: policy, signingKey: signingKey),
+            registry: registry, clock: clock)
+    }
+}
+
 extension SessionIdentity {
     /// The session's copy of a validated identity. Attributes are kept under their Name and,
     /// where it does not collide, under their FriendlyName too, so header rules can use either.

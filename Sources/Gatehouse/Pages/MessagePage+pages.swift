@@ -61,3 +61,39 @@ extension MessagePage {
         )
     }
 }
+
+extension MessagePage {
+    /// A Single Logout message that failed a check: nothing was signed out.
+    public static func singleLogoutRefused(reference: String) -> Self {
+        MessagePage(
+            title: "Sign-out refused",
+            heading: "Sign-out refused",
+            message: "The sign-out message from the identity provider could not be verified, so no session was ended.",
+            advice: "If you meant to sign out, sign out again from the application or the identity provider.",
+            check: "singleLogoutRefused",
+            reference: reference
+        )
+    }
+
+    /// After Single Logout, when the identity provider has signed the user out everywhere (or
+    /// has asked us to end our session and takes no answer).
+    public static func signedOutEverywhere(loginURL: String) -> Self {
+        MessagePage(
+            title: "Signed out",
+            heading: "You are signed out",
+            message: "Your session here and at your identity provider has ended.",
+            action: .init(label: "Sign in again", url: loginURL)
+        )
+    }
+
+    /// After Single Logout that the identity provider could not complete everywhere.
+    public static func signedOutPartially(loginURL: String) -> Self {
+        MessagePage(
+            title: "Signed out here",
+            heading: "You are signed out here",
+            message: "Your session here has ended, but the identity provider did not end every session.",
+            advice: "Close the browser to end the sessions that remain.",
+            action: .init(label: "Sign in again", url: loginURL)
+        )
+    }
+}

@@ -16,12 +16,16 @@ extension Gateway {
         return routes
     }
 
-    /// Signing out: the confirmation page and the same-origin POST that ends the session,
+    /// Signing out: the confirmation page, the same-origin POST that ends the session, and the
+    /// SAML Single Logout endpoints (HTTP-Redirect and HTTP-POST at `slo`, SOAP at `slo/soap`),
     /// under the route prefix.
     public func logoutRoutes() -> RouteCollection<GatehouseRequestContext> {
         let routes = RouteCollection(context: GatehouseRequestContext.self)
         routes.get("logout") { request, context in await confirmLogout(request, context: context) }
         routes.post("logout") { request, context in await logout(request, context: context) }
+        routes.get("slo") { request, context in await singleLogoutRedirect(request, context: context) }
+        routes.post("slo") { request, context in await singleLogoutPost(request, context: context) }
+        routes.post("slo/soap") { request, context in await singleLogoutSOAP(request, context: context) }
         return routes
     }
 

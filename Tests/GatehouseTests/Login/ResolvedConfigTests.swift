@@ -102,9 +102,18 @@ import XMLSecurity
         #expect(!served.contains("Signature"))
     }
 
-    @Test func metadataAdvertisesNoSingleLogoutServiceUntilOneIsGiven() async throws {
+    @Test func metadataAdvertisesTheSingleLogoutServicesOnlyWithAKey() async throws {
+        let unsigned = try Self.resolved(try Self.configFile(key: nil))
+        #expect(try Self.elements("SingleLogoutService", in: unsigned.serviceProviderMetadata).isEmpty)
         let resolved = try Self.resolved(try Self.configFile(key: "sp"))
-        #expect(try Self.elements("SingleLogoutService", in: resolved.serviceProviderMetadata).isEmpty)
+        let advertised = try Self.elements("SingleLogoutService", in: resolved.serviceProviderMetadata)
+        #expect(
+            advertised.map { "\($0.attribute("Binding") ?? "") \($0.attribute("Location") ?? "")" } == [
+                "\(SAMLBinding.httpRedirect) \(resolved.config.endpointURL("slo"))",
+                "\(SAMLBinding.httpPOST) \(resolved.config.endpointURL("slo"))",
+                "\(SAMLBinding.soap) \(resolved.config.endpointURL("slo/soap"))",
+            ])
+        try Self.verify(resolved.serviceProviderMetadata, certificate: "sp")
         let slo = Endpoint(binding: SAMLBinding.httpRedirect, location: "https://sp.example.com/saml/slo")
         let offered = try ServiceProviderMetadata.document(
             for: resolved.config, keys: resolved.serviceProviderKeys, singleLogoutServices: [slo])
