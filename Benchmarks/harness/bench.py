@@ -469,6 +469,7 @@ def part_acs(cfg, upstream, validator_rate):
         # if the pool ran out anyway.
         rate = validator_rate if validator_rate == validator_rate else 5000
         pool = int(min(cfg.acs_max, max(cfg.acs_count, rate * 2 * cfg.acs_seconds * 1.2)))
+        pool = cfg.acs_pool or pool
         exhausted = False
         for rnd in range(cfg.acs_rounds):
             rate_, cpu_, p50_, p99_, refused, ran_out = acs_round(gh, cfg, pool, threads, "ours")
@@ -814,6 +815,8 @@ def main():
     parser.add_argument("--work", default=str(BENCH / ".work"))
     parser.add_argument("--baseline", default="", help="folder with an earlier build's gatehouse binary, measured beside")
     parser.add_argument("--baseline-name", default="baseline", help="what to call it in the table (a commit)")
+    parser.add_argument("--acs-pool", type=int, default=0,
+                        help="signed logins generated per ACS round (default: sized from the validator's rate)")
     args = parser.parse_args()
 
     global BIN, WORK, BASELINE, BASELINE_NAME
@@ -843,6 +846,7 @@ def main():
         cfg.sessions, cfg.lookups = 1_000_000, 20_000
         cfg.entities, cfg.metadata_rounds = 8000, 3
 
+    cfg.acs_pool = args.acs_pool
     parts = args.parts.split(",")
     started = time.monotonic()
     validator_rate = {"rsa": float("nan")}
