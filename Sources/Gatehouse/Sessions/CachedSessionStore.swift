@@ -164,3 +164,33 @@ extension CachedSessionStore: SessionStorage where Base: SessionStorage {
         try await base.purgeAllExpired()
     }
 }
+
+extension CachedSessionStore: ProvisioningStore where Base: ProvisioningStore {
+    public func apply(_ writes: [ProvisioningWrite]) async throws(ProvisioningStoreError) {
+        try await base.apply(writes)
+    }
+
+    public func record(_ kind: ProvisionedKind, id: String, tenant: String) async throws(ProvisioningStoreError)
+        -> ProvisionedRecord?
+    {
+        try await base.record(kind, id: id, tenant: tenant)
+    }
+
+    public func records(_ kind: ProvisionedKind, tenant: String) async throws(ProvisioningStoreError) -> [ProvisionedRecord] {
+        try await base.records(kind, tenant: tenant)
+    }
+
+    public func records(_ kind: ProvisionedKind, tenant: String, where key: ProvisioningKey) async throws(ProvisioningStoreError)
+        -> [ProvisionedRecord]
+    {
+        try await base.records(kind, tenant: tenant, where: key)
+    }
+
+    public func groups(withMember userID: String, tenant: String) async throws(ProvisioningStoreError) -> [ProvisionedRecord] {
+        try await base.groups(withMember: userID, tenant: tenant)
+    }
+
+    public func counts(tenant: String?) async throws(ProvisioningStoreError) -> ProvisioningCounts {
+        try await base.counts(tenant: tenant)
+    }
+}

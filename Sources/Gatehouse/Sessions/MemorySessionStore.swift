@@ -12,6 +12,7 @@ public final class MemorySessionStore: SessionStorage {
     public let timeouts: SessionTimeouts
     public let clock: any WallClock
     private let state = Mutex(State())
+    private let provisioning = Mutex(ProvisioningTable())
 
     private struct State {
         var sessions: [HashKey: CompactSession] = [:]
@@ -173,5 +174,31 @@ private struct HashKey: Hashable, Sendable {
         hasher.combine(words.1)
         hasher.combine(words.2)
         hasher.combine(words.3)
+    }
+}
+
+extension MemorySessionStore: ProvisioningStore {
+    public func apply(_ writes: [ProvisioningWrite]) async throws(ProvisioningStoreError) {
+        try provisioning.withLock { table throws(ProvisioningStoreError) in try table.apply(writes) }
+    }
+
+    public func record(_ kind: ProvisionedKind, id: String, tenant: String) async -> ProvisionedRecord? {
+        provisioning.withLock { $0.record(kind, id: id, tenant: tenant) }
+    }
+
+    public func records(_ kind: ProvisionedKind, tenant: String) async -> [ProvisionedRecord] {
+        provisioning.withLock { $0.records(kind, tenant: tenant) }
+    }
+
+    public func records(_ kind: ProvisionedKind, tenant: String, where key: ProvisioningKey) async -> [ProvisionedRecord] {
+        provisioning.withLock { $0.records(kind, tenant: tenant, where: key) }
+    }
+
+    public func groups(withMember userID: String, tenant: String) async -> [ProvisionedRecord] {
+        provisioning.withLock { $0.groups(withMember: userID, tenant: tenant) }
+    }
+
+    public func counts(tenant: String?) async -> ProvisioningCounts {
+        provisioning.withLock { $0.counts(tenant: tenant) }
     }
 }
