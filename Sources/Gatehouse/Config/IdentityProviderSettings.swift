@@ -37,6 +37,9 @@ public struct IdentityProviderSettings: Sendable, Equatable, Decodable, ConfigSe
     public var signAuthnRequests: AuthnRequestSigning?
     /// Accept AES-CBC content encryption from this IdP (Entra ID, AD FS); nil: no, GCM only.
     public var allowCBC: Bool?
+    /// The hex SHA-256 of a SCIM bearer token that provisions this IdP's users only; the users
+    /// it writes link only to logins from this IdP. Nil: none.
+    public var scimToken: SCIMSettings.Token?
 
     /// Settings for `entityID`.
     public init(entityID: String, displayName: String? = nil, emailDomains: [String]? = nil) {
@@ -58,7 +61,10 @@ public struct IdentityProviderSettings: Sendable, Equatable, Decodable, ConfigSe
         case nameIDFormat = "name_id_format"
         case signAuthnRequests = "sign_authn_requests"
         case allowCBC = "allow_cbc"
+        case scimToken = "scim_token_sha256"
     }
+
+    static var nestedSections: [CodingKeys: any ConfigSection.Type] { [.scimToken: SCIMSettings.Token.self] }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -74,6 +80,7 @@ public struct IdentityProviderSettings: Sendable, Equatable, Decodable, ConfigSe
         nameIDFormat = try c.decode(forKey: .nameIDFormat, default: nameIDFormat)
         signAuthnRequests = try c.decode(forKey: .signAuthnRequests, default: signAuthnRequests)
         allowCBC = try c.decode(forKey: .allowCBC, default: allowCBC)
+        scimToken = try c.decode(forKey: .scimToken, default: scimToken)
     }
 
     /// `idps` with the admin's settings applied, sorted again by the name the chooser shows.

@@ -145,3 +145,18 @@ public protocol ProvisioningStore: Sendable {
     /// How many records `tenant` holds; nil counts every tenant.
     func counts(tenant: String?) async throws(ProvisioningStoreError) -> ProvisioningCounts
 }
+
+/// One record a committed provisioning write changed, as it was and as it is now; what the
+/// door must act on (ending sessions, refusing logins, new groups).
+public struct ProvisioningChange: Sendable, Equatable {
+    /// The record before the write; nil when the write created it.
+    public var before: ProvisionedRecord?
+    /// The record after the write; nil when the write deleted it.
+    public var after: ProvisionedRecord?
+
+    /// A change from `before` to `after`.
+    public init(before: ProvisionedRecord?, after: ProvisionedRecord?) {
+        self.before = before
+        self.after = after
+    }
+}
