@@ -39,6 +39,7 @@ extension SingleLogoutService {
         } catch {
             throw SAMLValidationError(code: .unknownIssuer, detail: error.detail, issuer: pending.idpEntityID)
         }
-        return try validator.validateResponse(message, from: provider, expectedRequestID: pending.requestID, now: now)
+        return try validator(for: pending.idpEntityID).validateResponse(
+            message, from: provider, expectedRequestID: pending.requestID, now: now)
     }
 }

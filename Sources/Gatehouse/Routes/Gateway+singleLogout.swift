@@ -112,7 +112,7 @@ extension Gateway {
         guard message.kind == .request else {
             throw SAMLValidationError(code: .malformed, detail: "a LogoutResponse answers no logout started here")
         }
-        return try await service.validator.validateRequest(
+        return try await service.validator(for: message.claimedIssuer).validateRequest(
             message, identityProvider: service.identityProvider, replayCache: LogoutReplayCache(store: store),
             now: service.clock.now)
     }
