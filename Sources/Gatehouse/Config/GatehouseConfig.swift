@@ -40,6 +40,8 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
     public var routePrefix: String = "/saml"
     /// Log format and level.
     public var log = LogSettings()
+    /// Where the browser goes after signing out.
+    public var logout = LogoutSettings()
 
     /// A configuration with defaults for everything but the external URL and the upstreams.
     public init(externalURL: String, upstreams: [UpstreamSettings]) {
@@ -78,7 +80,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
         case unsolicitedResponses = "unsolicited_responses"
         case trustedProxies = "trusted_proxies"
         case routePrefix = "route_prefix"
-        case log, paths
+        case log, paths, logout
     }
 
     static var nestedSections: [CodingKeys: any ConfigSection.Type] {
@@ -87,7 +89,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
             .identityProviders: IdentityProviderSettings.self, .metadataSources: MetadataSourceSettings.self,
             .upstreams: UpstreamSettings.self, .session: SessionSettings.self,
             .cookie: CookieSettings.self, .identityHeaders: HeaderSettings.self, .accessRules: AccessRule.self,
-            .log: LogSettings.self, .paths: PathSettings.self,
+            .log: LogSettings.self, .paths: PathSettings.self, .logout: LogoutSettings.self,
         ]
     }
 
@@ -111,5 +113,6 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
         routePrefix = try c.decode(forKey: .routePrefix, default: routePrefix)
         log = try c.decode(forKey: .log, default: log)
         paths = try c.decode(forKey: .paths, default: paths)
+        logout = try c.decode(forKey: .logout, default: logout)
     }
 }

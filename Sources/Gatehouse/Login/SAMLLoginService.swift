@@ -196,7 +196,8 @@ extension SessionIdentity {
             attributes[friendly] = identity.attributes[name]
         }
         self.init(
-            nameID: identity.nameID, nameIDFormat: identity.nameIDFormat, issuer: identity.issuer,
-            sessionIndex: identity.sessionIndex, authnContextClassRef: identity.authnContextClassRef, attributes: attributes)
+            nameID: identity.nameID, nameIDFormat: identity.nameIDFormat, nameQualifier: identity.nameQualifier,
+            spNameQualifier: identity.spNameQualifier, issuer: identity.issuer, sessionIndex: identity.sessionIndex,
+            authnContextClassRef: identity.authnContextClassRef, attributes: attributes)
     }
 }
