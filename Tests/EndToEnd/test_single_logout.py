@@ -71,12 +71,13 @@ def assert_session_gone(stack, cookie):
     assert seen["websocket"][0] == 401, seen
 
 
-def assert_next_navigation_goes_to_login(browser, stack):
+def assert_next_navigation_goes_to_login(browser, stack, idp_session_gone=True):
     browser.open(stack.gatehouse + DEEP_LINK, "deep-link-after-logout")
     browser.wait_url(stack.idp_a, "idp-login-form-again")
     assert browser.find("#username")
-    # The IdP's session is gone: it asks for the password and offers no "Continue as".
-    assert not browser.find_all("#continue-as"), "the IdP still has a session"
+    if idp_session_gone:
+        # The IdP asks for the password and offers no "Continue as".
+        assert not browser.find_all("#continue-as"), "the IdP still has a session"
 
 
 def assert_idp_session_gone(browser, stack):
@@ -95,11 +96,16 @@ def verify_redirect_signature(query, certificate):
     pairs = [part.split("=", 1) for part in query.split("&")]
     raw = dict(pairs)
     assert urllib.parse.unquote_plus(raw["SigAlg"]) == RSA_SHA256
-    signed = "&".join(f"{name}={raw[name]}" for name in ("SAMLResponse", "RelayState", "SigAlg") if name in raw)
+    message = "SAMLRequest" if "SAMLRequest" in raw else "SAMLResponse"
+    signed = "&".join(f"{name}={raw[name]}" for name in (message, "RelayState", "SigAlg") if name in raw)
     key = x509.load_pem_x509_certificate(certificate.read_bytes()).public_key()
     signature = base64.b64decode(urllib.parse.unquote_plus(raw["Signature"]))
     key.verify(signature, signed.encode(), padding.PKCS1v15(), hashes.SHA256())  # raises when it does not verify
     return {name: urllib.parse.unquote_plus(value) for name, value in pairs}
+
+
+def inflate(encoded):
+    return zlib.decompress(base64.b64decode(encoded), -15).decode()
 
 
 def idp_initiated_logout(browser, stack, binding):
@@ -127,7 +133,7 @@ def test_idp_initiated_logout_by_redirect_ends_the_session_everywhere(browser, s
     assert response["binding"].endswith("HTTP-Redirect")
     # Gatehouse's answer, checked here too: the query signature with the SP certificate only.
     fields = verify_redirect_signature(response["query"], harness.KEYS / "sp.crt")
-    xml = zlib.decompress(base64.b64decode(fields["SAMLResponse"]), -15).decode()
+    xml = inflate(fields["SAMLResponse"])
     assert "<samlp:LogoutResponse" in xml and f'Value="{SUCCESS}"' in xml, xml
     assert_session_gone(stack, cookie)
     assert_idp_session_gone(browser, stack)
@@ -140,6 +146,33 @@ def test_idp_initiated_logout_by_redirect_ends_the_session_everywhere(browser, s
 def test_idp_initiated_logout_by_post_ends_the_session_everywhere(browser, stack):
     cookie, _, response = idp_initiated_logout(browser, stack, "post")
     assert response["binding"].endswith("HTTP-POST")
+    assert_session_gone(stack, cookie)
+    assert_idp_session_gone(browser, stack)
+    assert_next_navigation_goes_to_login(browser, stack)
+
+
+def test_sp_initiated_logout_ends_both_sessions(browser, stack):
+    cookie = signed_in(browser, stack)
+    assert_session_lives(stack, cookie)
+    issued = stack.issued_record(stack.idp_a, "alice")
+    before = len(logouts(stack.idp_a))
+    browser.open(stack.gatehouse + "/saml/logout", "logout-page")
+    browser.find("form[method=post] button[type=submit]").click()
+    browser.wait_url(lambda url: url.startswith(stack.gatehouse) and browser.title() == "Signed out", "signed-out")
+    assert "identity provider" in browser.text()
+    # The IdP received one signed LogoutRequest from Gatehouse naming alice's NameID and the
+    # SessionIndex it issued, and ended its own session by it.
+    received = [entry for entry in logouts(stack.idp_a)[before:] if entry["kind"] == "LogoutRequest"]
+    assert len(received) == 1, received
+    request = received[0]
+    assert "refused" not in request, request
+    assert request["binding"].endswith("HTTP-Redirect")
+    assert request["name_id"] == issued["name_id"]
+    assert request["session_indexes"] == [issued["session_index"]]
+    assert request["sessions_ended"] == 1
+    fields = verify_redirect_signature(request["query"], harness.KEYS / "sp.crt")
+    xml = inflate(fields["SAMLRequest"])
+    assert "<samlp:LogoutRequest" in xml and 'Destination="' + stack.idp_a + '/slo/redirect"' in xml, xml
     assert_session_gone(stack, cookie)
     assert_idp_session_gone(browser, stack)
     assert_next_navigation_goes_to_login(browser, stack)

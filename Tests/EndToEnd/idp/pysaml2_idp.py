@@ -9,7 +9,8 @@ login form, serving on 127.0.0.1 only.
 Endpoints: GET /metadata (IdP metadata), GET /sso/redirect and POST /sso/post (AuthnRequest),
 POST /login (the form), GET /slo/redirect and POST /slo/post (Single Logout), GET /logout-all
 (IdP-initiated Single Logout), GET /session (the browser's session here), GET /issued (JSON: the
-last NameID, SessionIndex and AuthnContextClassRef issued per user, for assertions in tests),
+last NameID, SessionIndex and AuthnContextClassRef issued per user, and the AuthnRequest's
+ForceAuthn and requested classes, for assertions in tests),
 GET /logouts (JSON: the Single Logout messages received), GET /healthz. Responses and
 assertions are both signed, RSA-SHA256 / SHA-256.
 
@@ -191,9 +192,9 @@ def identity_of(username, user):
 def authn_class_for(requested):
     """The AuthnContextClassRef to issue for a RequestedAuthnContext (None: no request), or
     None when this IdP cannot give what is asked. The SP's list is in its order of preference."""
-    if requested is None or not requested.authn_context_class_ref:
+    refs = requested_classes(requested)
+    if not refs:
         return PASSWORD_PROTECTED
-    refs = [ref.text.strip() for ref in requested.authn_context_class_ref if ref.text]
     supported = [ref for ref in refs if ref in AUTHN_CLASSES]
     if not supported:
         return None
@@ -201,6 +202,13 @@ def authn_class_for(requested):
         stronger = AUTHN_CLASSES.index(supported[0]) + 1
         return AUTHN_CLASSES[stronger] if stronger < len(AUTHN_CLASSES) else None
     return supported[0]
+
+
+def requested_classes(requested):
+    """The class refs a RequestedAuthnContext names (empty without one)."""
+    if requested is None:
+        return []
+    return [ref.text.strip() for ref in requested.authn_context_class_ref or [] if ref.text]
 
 
 def session_index_of(response_xml):
@@ -237,6 +245,7 @@ class PendingLogin:
     sp: str
     authn_class: str  # what this login will issue
     force_authn: bool
+    requested: list  # the RequestedAuthnContext's class refs, if any
 
 
 @dataclass
@@ -315,6 +324,7 @@ class IdP:
                 sp=response_args["sp_entity_id"],
                 authn_class=authn_class,
                 force_authn=request.message.force_authn in ("true", "1", True),
+                requested=requested_classes(request.message.requested_authn_context),
             )
             return "form", key, self.pending[key]
 
@@ -377,6 +387,8 @@ class IdP:
                 "format": name_id.format,
                 "session_index": session_index,
                 "authn_class": pending.authn_class,
+                "force_authn": pending.force_authn,
+                "requested_authn_context": pending.requested,
             }
             encoded = base64.b64encode(response.encode()).decode()
             return args["destination"], encoded, pending.relay_state, session.id
