@@ -32,14 +32,14 @@ def signed_in(browser, stack, user="alice"):
     return f"gatehouse_single={cookie['value']}"
 
 
-def routes(stack, cookie):
-    """What each route makes of the session cookie: a proxied page (200, or 302 to login),
-    forward-auth (200 or 401) and a WebSocket handshake (101 or 401)."""
+def routes(stack, cookie, gatehouse=None):
+    """What each route of `gatehouse` (default: the single-IdP one) makes of the session
+    cookie: a proxied page (200, or 302 to login), forward-auth (200 or 401) and a WebSocket
+    handshake (101 or 401)."""
+    gatehouse = gatehouse or stack.gatehouse
     opener = urllib.request.build_opener(NoRedirect)
-    page = urllib.request.Request(stack.gatehouse + "/app/after?x=1", headers={"Cookie": cookie, "Accept": "text/html"})
-    auth = urllib.request.Request(
-        stack.gatehouse + "/saml/auth", headers={"Cookie": cookie, "X-Forwarded-Uri": "/app/after?x=1"}
-    )
+    page = urllib.request.Request(gatehouse + "/app/after?x=1", headers={"Cookie": cookie, "Accept": "text/html"})
+    auth = urllib.request.Request(gatehouse + "/saml/auth", headers={"Cookie": cookie, "X-Forwarded-Uri": "/app/after?x=1"})
     seen = {}
     for name, request in (("proxied", page), ("forward-auth", auth)):
         try:
@@ -47,7 +47,7 @@ def routes(stack, cookie):
                 seen[name] = (reply.status, reply.headers.get("Location"))
         except urllib.error.HTTPError as error:
             seen[name] = (error.code, error.headers.get("Location"))
-    status, _, _ = harness.websocket_handshake(stack.gatehouse, "/app/feed", {"Cookie": cookie, "Origin": stack.gatehouse})
+    status, _, _ = harness.websocket_handshake(gatehouse, "/app/feed", {"Cookie": cookie, "Origin": gatehouse})
     seen["websocket"] = (status, None)
     return seen
 
@@ -57,8 +57,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def assert_session_lives(stack, cookie):
-    seen = routes(stack, cookie)
+def assert_session_lives(stack, cookie, gatehouse=None):
+    seen = routes(stack, cookie, gatehouse)
     assert seen["proxied"][0] == 200, seen
     assert seen["forward-auth"][0] == 200, seen
     assert seen["websocket"][0] == 101, seen

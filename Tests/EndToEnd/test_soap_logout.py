@@ -3,14 +3,15 @@ A, with IdP A's key) is POSTed as SOAP to gatehouse's `/saml/slo/soap` while ali
 session from a real Chromium login. A good request ends the session (the browser's next request
 goes to login) and is answered with a LogoutResponse signed by the SP key, status Success; every
 flawed one (unsigned, another key, an unknown issuer, a replay, too old, past its NotOnOrAfter,
-another Destination) is answered with a SOAP fault and ends nothing. Needs the stack run.sh
-starts."""
+another Destination) is answered with a SOAP fault and ends nothing, and another registered IdP
+cannot end a session IdP A opened. Needs the stack run.sh starts."""
 
 import re
 import shutil
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -21,7 +22,7 @@ from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 import harness
-from browser import wait_for
+from browser import Browser, wait_for
 from test_single_logout import assert_next_navigation_goes_to_login, assert_session_gone, assert_session_lives, signed_in
 
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
@@ -105,10 +106,14 @@ def verify_logout_response(path, certificate):
     return subprocess.run(command, capture_output=True, text=True)
 
 
+def metadata_of(gatehouse):
+    with urllib.request.urlopen(gatehouse + "/saml/metadata") as reply:
+        return reply.read().decode()
+
+
 @pytest.fixture(scope="module")
 def sp_metadata(stack):
-    with urllib.request.urlopen(stack.gatehouse + "/saml/metadata") as reply:
-        return reply.read().decode()
+    return metadata_of(stack.gatehouse)
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +121,26 @@ def idp_a(stack, sp_metadata):
     return LogoutClient(stack.idp_a_entity, "idp-rsa", sp_metadata)
 
 
-@pytest.fixture
-def alice(browser, stack):
-    """alice's live session: (cookie, her NameID element as IdP A issued it, SessionIndex)."""
+def session_of_alice(browser, stack):
+    """Signs alice in; returns (cookie, her NameID as IdP A issued it, the SessionIndex)."""
     cookie = signed_in(browser, stack)
     issued = stack.issued_record(stack.idp_a, "alice")
     name_id = NameID(format=issued["format"], text=issued["name_id"])
     return cookie, name_id, issued["session_index"]
+
+
+@pytest.fixture
+def alice(browser, stack):
+    """A session of alice's of this test's own."""
+    return session_of_alice(browser, stack)
+
+
+@pytest.fixture(scope="module")
+def alice_shared(chromium, stack):
+    """One session of alice's for the refused requests: each must leave it alive."""
+    page = Browser(chromium)
+    page.reset()
+    return session_of_alice(page, stack)
 
 
 def destination(stack):
@@ -193,8 +211,8 @@ def clients(stack, sp_metadata, idp_a):
         ("another Destination", "destinationMismatch"),
     ],
 )
-def test_flawed_logout_request_gets_a_fault_and_ends_nothing(stack, clients, alice, flaw, check):
-    cookie, name_id, session_index = alice
+def test_flawed_logout_request_gets_a_fault_and_ends_nothing(stack, clients, alice_shared, flaw, check):
+    cookie, name_id, session_index = alice_shared
     before = len(refused_checks(stack))
     _, xml = flawed(stack, clients, name_id, session_index, flaw)
     status, answer = soap(stack.gatehouse, xml)
@@ -223,3 +241,21 @@ def test_replayed_logout_request_is_refused_and_ends_nothing(browser, stack, idp
     lines = wait_for(lambda: refused_checks(stack)[before:])
     assert lines and "replayed" in lines[-1], lines
     assert_session_lives(stack, second)
+
+
+def test_another_registered_idp_cannot_end_a_session_idp_a_opened(browser, stack):
+    # The gateway with the chooser knows IdPs A and B; alice signs in at A.
+    query = urllib.parse.urlencode({"idp": stack.idp_a_entity, "rd": "/app/x"})
+    browser.open(f"{stack.gatehouse_multi}/saml/login?{query}", "login-at-a")
+    browser.wait_url(stack.idp_a, "idp-a-login-form")
+    browser.sign_in_at_idp("alice", "alice-password")
+    browser.wait_url(stack.gatehouse_multi + "/app/x", "back-at-app")
+    cookie = f"gatehouse_multi={browser.driver.get_cookie('gatehouse_multi')['value']}"
+    issued = stack.issued_record(stack.idp_a, "alice")
+    name_id = NameID(format=issued["format"], text=issued["name_id"])
+    # IdP B, with its own key, names alice's NameID and A's SessionIndex.
+    idp_b = LogoutClient(stack.idp_b_entity, "idp-rsa2", metadata_of(stack.gatehouse_multi))
+    _, xml = idp_b.request(stack.gatehouse_multi + "/saml/slo/soap", name_id, [issued["session_index"]])
+    status, answer = soap(stack.gatehouse_multi, xml)
+    assert status == 200 and "LogoutResponse" in answer, answer
+    assert_session_lives(stack, cookie, stack.gatehouse_multi)
