@@ -279,7 +279,7 @@ class IdP:
         self.metadata = metadata_xml(self.server.config, args.domain)
         self.lock = threading.Lock()
         self.pending = {}  # form key -> PendingLogin
-        self.issued = {}  # username -> {"name_id", "format", "session_index", "authn_class"}
+        self.issued = {}  # username -> what the last login issued and what its AuthnRequest asked
         self.sessions = {}  # cookie value -> IdPSession
         self.logouts = {}  # RelayState -> OutgoingLogout
         self.slo_log = []  # every Single Logout message received, for tests
@@ -421,8 +421,9 @@ class IdP:
 
     def answer_logout_request(self, fields, binding, session_id, raw_query=None):
         """An SP's LogoutRequest: verified with the SP's metadata key, its sessions here ended,
-        answered with a signed LogoutResponse. Returns (answer as from encode_message, whether
-        the browser's own session ended). Raises on a request that does not verify."""
+        answered with a signed LogoutResponse, Success (also when no session matched: the
+        principal is signed out here either way). Returns (answer as from encode_message,
+        whether the browser's own session ended). Raises on a request that does not verify."""
         with self.lock:
             self.ensure_sp_metadata()
             entry = {"kind": "LogoutRequest", "binding": binding, "fields": fields, "query": raw_query}
