@@ -14,6 +14,7 @@ extension GatehouseConfig {
         merged.unsolicitedResponses = new.unsolicitedResponses
         merged.trustedProxies = new.trustedProxies
         merged.paths = new.paths
+        merged.metadataSources = new.metadataSources
         var needsRestart: [String] = []
         if listen != new.listen { needsRestart.append("listen") }
         if externalURL != new.externalURL { needsRestart.append("external_url") }
@@ -22,8 +23,6 @@ extension GatehouseConfig {
         if cookie != new.cookie { needsRestart.append("cookie") }
         if routePrefix != new.routePrefix { needsRestart.append("route_prefix") }
         if log != new.log { needsRestart.append("log") }
-        // The refresh schedule is set up at start.
-        if metadataSources != new.metadataSources { needsRestart.append("metadata_sources") }
         return (merged, needsRestart)
     }
 }
