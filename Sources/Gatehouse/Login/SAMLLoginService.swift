@@ -176,12 +176,18 @@ public struct SAMLLoginService: LoginService {
 
     /// The registered IdP the response's Issuer names, looked up by entity ID (not a scan of a
     /// federation's thousands), or fetched from an MDQ source that may fetch it. A pending login
-    /// names its IdP: only that IdP may answer it, and that is checked before anything is fetched.
+    /// names its IdP: only that IdP may answer it, and that is checked before anything is
+    /// fetched (an unknown Issuer that does not answer it is an unknown issuer, as without MDQ).
     private func entry(answering response: SAMLResponse, pending: PendingLogin?) async throws(LoginFailure)
         -> IdentityProviderRegistry.Entry
     {
         guard let issuer = response.issuer else {
             throw LoginFailure(SAMLValidationError(code: .unknownIssuer, detail: "the response names no Issuer"))
+        }
+        let known = registry.entry(issuer)
+        guard known != nil || metadataQuery != nil && (pending == nil || pending?.idpEntityID == issuer) else {
+            throw LoginFailure(
+                SAMLValidationError(code: .unknownIssuer, detail: "no IdP with entity ID \(issuer) is configured", issuer: issuer))
         }
         if let pending, pending.idpEntityID != issuer {
             throw LoginFailure(
@@ -189,7 +195,7 @@ public struct SAMLLoginService: LoginService {
                     code: .issuerMismatch,
                     detail: "the login was started at \(pending.idpEntityID), the response's Issuer is \(issuer)", issuer: issuer))
         }
-        if let entry = registry.entry(issuer) { return entry }
+        if let known { return known }
         guard let metadataQuery else {
             throw LoginFailure(
                 SAMLValidationError(code: .unknownIssuer, detail: "no IdP with entity ID \(issuer) is configured", issuer: issuer))

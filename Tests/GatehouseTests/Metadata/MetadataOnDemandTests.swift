@@ -169,12 +169,13 @@ import Testing
             } throws: { error in
                 (error as? LoginFailure)?.code == .unknownIdP
             }
-            // A response answering a login started at another IdP is refused before any lookup.
+            // A response from an allowed IdP answering a login started at another IdP is refused
+            // before any lookup.
             await #expect {
                 _ = try await setup.service.completeLogin(
                     samlResponse: try FederationResponses.response(signedWith: "idp-rsa"), pending: PolicyIdPs.pending(at: PolicyIdPs.a))
             } throws: { error in
-                (error as? LoginFailure)?.code == .saml(.issuerMismatch)
+                (error as? LoginFailure)?.code == .saml(.unknownIssuer)
             }
             #expect(server.targets.isEmpty)
             #expect(setup.queries("not_allowed", source: "none") == "3")
