@@ -556,7 +556,7 @@ ENTITIES = {
                   [(REDIRECT, "https://idp.example.com/sso/redirect"), (POST, "https://idp.example.com/sso/post")],
                   [(REDIRECT, "https://idp.example.com/slo/redirect"), (POST, "https://idp.example.com/slo/post")],
                   (EMAIL_FMT, "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"), "true",
-                  ' validUntil="2026-07-01T00:00:00Z" cacheDuration="PT6H"'),
+                  ' validUntil="2036-07-01T00:00:00Z" cacheDuration="PT6H"'),
     "okta": entity("http://www.okta.com/exk1fcia6d6EMsf331d8", [("idp-rsa", "signing")],
                    [(POST, "https://acme.okta.com/app/acme_gatehouse_1/exk1fcia6d6EMsf331d8/sso/saml"),
                     (REDIRECT, "https://acme.okta.com/app/acme_gatehouse_1/exk1fcia6d6EMsf331d8/sso/saml")],

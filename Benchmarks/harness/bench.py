@@ -8,11 +8,14 @@ Every process started here is stopped on exit (atexit + signal handlers)."""
 import argparse
 import atexit
 import datetime
+import functools
 import hashlib
+import http.server
 import json
 import os
 import re
 import resource
+import shutil
 import signal
 import socket
 import sqlite3
@@ -20,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -332,9 +336,7 @@ class Gatehouse:
         self.dir = Path(tempfile.mkdtemp(prefix=f"gh-{name}-", dir=WORK))
         idps = self.dir / "idps"
         idps.mkdir()
-        # The fixture's validUntil is past; expired metadata refuses every login, so extend it.
-        metadata = (ROOT / "Fixtures/saml/metadata/idp.xml").read_bytes()
-        (idps / "idp.xml").write_bytes(metadata.replace(b'validUntil="2026-07-01T00:00:00Z"', b'validUntil="2100-01-01T00:00:00Z"'))
+        shutil.copy(ROOT / "Fixtures/saml/metadata/idp.xml", idps / "idp.xml")
         self.external = f"http://127.0.0.1:{self.port}"
         db = db or (self.dir / "sessions.sqlite")
         (self.dir / "gatehouse.yaml").write_text(f"""
@@ -801,6 +803,67 @@ def part_metadata(cfg):
         target="≤ 600 MB", met=med(rss) * 2**20 <= 600e6)
 
 
+def serve_folder(folder):
+    """A plain HTTP server on loopback for the files in `folder` (Last-Modified, and 304 to a
+    matching If-Modified-Since); returns (server, port). It runs in a thread of the harness."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def part_metadata_url(cfg):
+    """The aggregate of part 5 as a URL metadata source: served over HTTP on loopback, fetched,
+    verified, cached and turned into the registry as `gatehouse serve` does, beside the plain file
+    load (`gatehouse-bench metadata`) in alternating rounds."""
+    path = WORK / f"aggregate-{cfg.entities}.xml"
+    make_aggregate(cfg.entities, path)
+    server, port = serve_folder(WORK)
+    url = f"http://127.0.0.1:{port}/{path.name}"
+    cache_dir = Path(tempfile.mkdtemp(prefix="gh-mdurl-", dir=WORK))
+    url_wall, url_fetch, url_registry, url_rss, url_304 = [], [], [], [], []
+    file_wall, file_rss = [], []
+    try:
+        for rnd in range(cfg.metadata_rounds):
+            for who in (("url", "file") if rnd % 2 == 0 else ("file", "url")):
+                if who == "url":
+                    cache = cache_dir / f"copy-{rnd}.xml"
+                    result = run_json([BIN / "gatehouse-bench", "metadata-url", "--url", url,
+                                       "--cert", KEYS / "idp-rsa2.crt", "--cache", cache], cwd=ROOT)
+                    if not result["ok"] or result["idps"] != cfg.entities:
+                        raise SystemExit(f"harness: URL metadata load failed: {result}")
+                    if result["conditional_outcome"] != "not_modified":
+                        raise SystemExit(f"harness: conditional GET gave {result['conditional_outcome']}")
+                    url_wall.append(result["wall_s"])
+                    url_fetch.append(result["fetch_verify_write_s"])
+                    url_registry.append(result["registry_s"])
+                    url_304.append(result["conditional_s"] * 1000)
+                    url_rss.append(result["peak_rss"] / 2**20)
+                    cache.unlink()
+                else:
+                    result = run_json([BIN / "gatehouse-bench", "metadata", "--file", path,
+                                       "--cert", KEYS / "idp-rsa2.crt"], cwd=ROOT)
+                    if not result["ok"]:
+                        raise SystemExit(f"harness: metadata load failed: {result['error']}")
+                    file_wall.append(result["wall_s"])
+                    file_rss.append(result["peak_rss"] / 2**20)
+    finally:
+        server.shutdown()
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    mb = f"{cfg.entities:,} entities, {path.stat().st_size / 1e6:.0f} MB"
+    row("5b metadata URL", f"URL source: GET + verify + cache + registry, {mb}", url_wall,
+        "file: load + verify", file_wall, fmt="{:.2f}", unit="s")
+    row("5b metadata URL", "of which GET + verify + write cache", url_fetch, "", None, fmt="{:.2f}", unit="s")
+    row("5b metadata URL", "of which registry from the cached copy", url_registry, "", None, fmt="{:.2f}", unit="s")
+    row("5b metadata URL", "conditional GET answered 304", url_304, "", None, fmt="{:.1f}", unit="ms")
+    row("5b metadata URL", "peak RSS", url_rss, "file: load + verify", file_rss, fmt="{:.0f}", unit="MiB")
+
+
 # ---------------------------------------------------------------------------------------------
 
 def log(message):
@@ -810,7 +873,7 @@ def log(message):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a few seconds per part, tiny counts (smoke test)")
-    parser.add_argument("--parts", default="validator,acs,proxy,sessions,metadata")
+    parser.add_argument("--parts", default="validator,acs,proxy,sessions,metadata,metadata-url")
     parser.add_argument("--bin", default=str(ROOT / ".build-release/release"))
     parser.add_argument("--work", default=str(BENCH / ".work"))
     parser.add_argument("--baseline", default="", help="folder with an earlier build's gatehouse binary, measured beside")
@@ -863,6 +926,8 @@ def main():
         upstream.stop()
     if "metadata" in parts:
         part_metadata(cfg)
+    if "metadata-url" in parts:
+        part_metadata_url(cfg)
 
     stamp = datetime.datetime.now()
     header = (f"# Gatehouse benchmarks, {stamp:%Y-%m-%d %H:%M}{' (--quick smoke run)' if args.quick else ''}\n\n"

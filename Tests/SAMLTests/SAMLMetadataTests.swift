@@ -19,7 +19,7 @@ import XMLSecurity
         #expect(idp.singleLogoutServices.count == 2)
         #expect(idp.nameIDFormats == [NameIDFormat.emailAddress, NameIDFormat.persistent])
         #expect(idp.wantAuthnRequestsSigned)
-        #expect(entity.validUntil == SAMLInstant.parse("2026-07-01T00:00:00Z"))
+        #expect(entity.validUntil == SAMLInstant.parse("2036-07-01T00:00:00Z"))
         #expect(entity.cacheDuration == 21_600.0)
     }
 

@@ -8,6 +8,7 @@ let usage = """
       sessions-memory  --count N [--lookups K]
       sessions-sqlite  --db FILE --ids FILE [--lookups K]
       metadata         --file FILE --cert PEM [--no-verify] [--max-bytes N]
+      metadata-url     --url URL --cert PEM --cache FILE   (fetched as a URL metadata source, then the registry built)
       nio-hello        [--port P]   (a bare SwiftNIO server; prints its port, runs until killed)
       nio-proxy        --upstream-port U [--port P]   (the least a SwiftNIO proxy does; runs until killed)
       cbc-timing       --padding FILE --signature FILE [--rounds N] [--validator-rounds N] [--fixtures DIR]
@@ -22,6 +23,7 @@ do {
     case "sessions-memory": try await SessionBenchmark.memory(options)
     case "sessions-sqlite": try await SessionBenchmark.sqlite(options)
     case "metadata": try MetadataBenchmark.run(options)
+    case "metadata-url": try await MetadataURLBenchmark.run(options)
     case "nio-hello": try await HelloServer.run(options)
     case "nio-proxy": try await ProxyFloor.run(options)
     case "cbc-timing": try await CBCTimingBenchmark.run(options)

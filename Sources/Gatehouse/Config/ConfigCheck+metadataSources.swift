@@ -35,6 +35,40 @@ extension ConfigCheck {
                 found.append(
                     .init(.error, "metadata_sources: \(source.url) needs 0 < min_refresh <= max_refresh."))
             }
+            if let onDemand = source.onDemand { found += onDemandProblems(onDemand, url: source.url) }
+        }
+        return found
+    }
+
+    /// An `on_demand` section: it must say which entities may be fetched (patterns, or
+    /// `allow_any` explicitly, never both) and keep every limit positive.
+    func onDemandProblems(_ onDemand: MetadataOnDemandSettings, url: String) -> [ConfigProblem] {
+        var found: [ConfigProblem] = []
+        if onDemand.allow.isEmpty && !onDemand.allowAny {
+            found.append(
+                .init(
+                    .error,
+                    "metadata_sources: \(url) on_demand needs `allow` (entity ID patterns) or `allow_any: true`; "
+                        + "nothing would be fetched."))
+        }
+        if !onDemand.allow.isEmpty && onDemand.allowAny {
+            found.append(
+                .init(.error, "metadata_sources: \(url) on_demand sets both `allow` and `allow_any`; keep the one you mean."))
+        }
+        for pattern in onDemand.allow where !MetadataOnDemandSettings.isPlausible(pattern) {
+            found.append(.init(.error, "metadata_sources: \(url) on_demand pattern '\(pattern)' can match no entity ID."))
+        }
+        if onDemand.maxEntities < 1 || onDemand.maxFetchesPerMinute < 1 || onDemand.timeout.seconds < 1 {
+            found.append(
+                .init(
+                    .error, "metadata_sources: \(url) on_demand needs max_entities, max_fetches_per_minute and timeout above 0."))
+        }
+        if onDemand.allowAny {
+            found.append(
+                .init(
+                    .warning,
+                    "metadata_sources: \(url) on_demand allow_any trusts every IdP the MDQ service signs for; "
+                        + "prefer `allow` patterns."))
         }
         return found
     }

@@ -15,6 +15,7 @@ extension GatehouseConfig {
         merged.trustedProxies = new.trustedProxies
         merged.paths = new.paths
         merged.logout = new.logout
+        merged.metadataSources = new.metadataSources
         var needsRestart: [String] = []
         if listen != new.listen { needsRestart.append("listen") }
         if externalURL != new.externalURL { needsRestart.append("external_url") }
@@ -23,8 +24,6 @@ extension GatehouseConfig {
         if cookie != new.cookie { needsRestart.append("cookie") }
         if routePrefix != new.routePrefix { needsRestart.append("route_prefix") }
         if log != new.log { needsRestart.append("log") }
-        // The refresh schedule is set up at start.
-        if metadataSources != new.metadataSources { needsRestart.append("metadata_sources") }
         return (merged, needsRestart)
     }
 }

@@ -19,6 +19,9 @@ public struct MetadataSourceSettings: Sendable, Equatable, Decodable, ConfigSect
     /// each entity is fetched alone from `{url}/entities/{percent-encoded entity ID}`, verified
     /// the same way, and kept beside `cacheFile` as `{cacheFile}.{SHA-1 of the entity ID}`.
     public var entities: [String] = []
+    /// With this set, `url` is the base URL of an MDQ service, and an entity that no document
+    /// describes is fetched from it the first time a login or an inbound message names it.
+    public var onDemand: MetadataOnDemandSettings?
     /// For one entity of an MDQ source: the entity ID the answer must describe, alone.
     var expectedEntityID: String?
 
@@ -41,7 +44,10 @@ public struct MetadataSourceSettings: Sendable, Equatable, Decodable, ConfigSect
         case cacheFile = "cache_file"
         case minRefresh = "min_refresh"
         case maxRefresh = "max_refresh"
+        case onDemand = "on_demand"
     }
+
+    static var nestedSections: [CodingKeys: any ConfigSection.Type] { [.onDemand: MetadataOnDemandSettings.self] }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -52,5 +58,6 @@ public struct MetadataSourceSettings: Sendable, Equatable, Decodable, ConfigSect
         maxRefresh = try c.decode(forKey: .maxRefresh, default: maxRefresh)
         timeout = try c.decode(forKey: .timeout, default: timeout)
         entities = try c.decode(forKey: .entities, default: entities)
+        onDemand = try c.decodeIfPresent(MetadataOnDemandSettings.self, forKey: .onDemand)
     }
 }

@@ -41,7 +41,8 @@ extension IdentityProviderRegistry {
             }
         }
         let registry = try IdentityProviderRegistry(metadata: documents)
-        guard !registry.entries.isEmpty else {
+        // An MDQ source that fetches on demand may be the only place IdPs come from.
+        guard !registry.entries.isEmpty || config.metadataSources.contains(where: { $0.onDemand != nil }) else {
             throw RegistryError(
                 "no IdP metadata: \(config.idpMetadataDirectory) has none and no metadata source has a verified copy yet")
         }

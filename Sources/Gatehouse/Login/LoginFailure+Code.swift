@@ -29,6 +29,9 @@ extension LoginFailure {
         case storeUnavailable
         /// The IdP's metadata is past its `validUntil`; it is not trusted until a fresh copy arrives.
         case metadataExpired
+        /// The IdP's metadata had to be fetched from an MDQ service, and the service did not
+        /// give a usable, verified copy (unreachable, refused, bad signature, too many queries).
+        case metadataUnavailable
         /// The login's AuthnContextClassRef is not one the IdP's `requested_authn_context` lists.
         case authnContextNotAccepted
         /// An encrypted response from an IdP with AES-CBC enabled was refused. Every failure
@@ -50,6 +53,7 @@ extension LoginFailure {
             case .browserMismatch: "browserMismatch"
             case .storeUnavailable: "storeUnavailable"
             case .metadataExpired: "metadataExpired"
+            case .metadataUnavailable: "metadataUnavailable"
             case .authnContextNotAccepted: "authnContextNotAccepted"
             case .encryptedResponseRejected: "encryptedResponseRejected"
             }
@@ -64,7 +68,7 @@ extension LoginFailure {
                 .forbidden
             case .unknownIdP, .malformedRequest: .badRequest
             case .noRedirectEndpoint, .signingKeyMissing, .requestEncodingFailed: .internalServerError
-            case .storeUnavailable, .metadataExpired: .serviceUnavailable
+            case .storeUnavailable, .metadataExpired, .metadataUnavailable: .serviceUnavailable
             }
         }
 
@@ -84,6 +88,8 @@ extension LoginFailure {
             case .storeUnavailable: "Sign-in is unavailable right now. Try again in a few minutes."
             case .metadataExpired:
                 "The trust information for this identity provider has expired, so sign-in with it is refused. Contact your administrator."
+            case .metadataUnavailable:
+                "The trust information for this identity provider could not be fetched. Try again in a few minutes; if it keeps failing, contact your administrator."
             case .authnContextNotAccepted:
                 "Your identity provider signed you in with a method this site does not accept. Sign in again with the stronger method, or contact your administrator."
             case .encryptedResponseRejected:

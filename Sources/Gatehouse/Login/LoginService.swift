@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The SAML side of a login, behind a protocol so the server does not depend on its details.
 ///
 /// Gatehouse owns everything around it: RelayState, pending-login records and their browser
@@ -25,4 +27,23 @@ public protocol LoginService: Sendable {
 
     /// The SP metadata XML served at `<prefix>/metadata`.
     func serviceProviderMetadata() async throws(LoginFailure) -> String
+
+    /// The registered IdP `entityID`, fetching its metadata first where the configuration
+    /// allows that (an MDQ source with `on_demand`); nil when it is not registered. Throws when
+    /// fetching it failed.
+    func identityProvider(_ entityID: String) async throws(LoginFailure) -> IdentityProviderSummary?
+
+    /// The earliest `validUntil` of each metadata file or source the IdPs come from, for
+    /// `/readyz` and `gatehouse_metadata_valid_seconds`.
+    func metadataValidity() async -> [String: Date]
+}
+
+extension LoginService {
+    /// The IdP `entityID` from ``identityProviders()``.
+    public func identityProvider(_ entityID: String) async throws(LoginFailure) -> IdentityProviderSummary? {
+        await identityProviders().first { $0.entityID == entityID }
+    }
+
+    /// None: an implementation without metadata files never expires.
+    public func metadataValidity() async -> [String: Date] { [:] }
 }

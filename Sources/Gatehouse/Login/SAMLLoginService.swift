@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SAML
 import XMLSecurity
 
@@ -17,12 +17,24 @@ public struct SAMLLoginService: LoginService {
     let replayCache = InMemoryReplayCache()
 
     let metadataXML: String
+    /// IdPs fetched from MDQ services when first named; kept across reloads and refreshes.
+    let metadataQuery: MetadataQueryCache?
+    /// The earliest `validUntil` of each document in ``registry``.
+    let metadataExpiries: [String: Date]
 
     /// A service for `resolved`, trusting the IdPs of its registry and using its SP keys.
-    /// `clock` stamps AuthnRequests and is the instant responses are validated at.
-    public init(resolved: ResolvedConfig, clock: any WallClock = SystemWallClock()) {
+    /// `clock` stamps AuthnRequests and is the instant responses are validated at. An IdP the
+    /// registry lacks is asked of `metadataQuery`, when given.
+    public init(resolved: ResolvedConfig, clock: any WallClock = SystemWallClock(), metadataQuery: MetadataQueryCache? = nil) {
         let config = resolved.config
         registry = resolved.registry
+        self.metadataQuery = metadataQuery
+        var expiries: [String: Date] = [:]
+        for entry in resolved.registry.entries {
+            guard let validUntil = entry.validUntil else { continue }
+            expiries[entry.source] = min(validUntil, expiries[entry.source] ?? .distantFuture)
+        }
+        metadataExpiries = expiries
         self.clock = clock
         entityID = config.entityID
         assertionConsumerServiceURL = config.endpointURL("acs")
@@ -36,6 +48,35 @@ public struct SAMLLoginService: LoginService {
         registry.entries.map(\.summary)
     }
 
+    public func identityProvider(_ entityID: String) async throws(LoginFailure) -> IdentityProviderSummary? {
+        if let entry = registry.entry(entityID) { return entry.summary }
+        guard metadataQuery != nil else { return nil }
+        return try await entry(entityID).summary
+    }
+
+    public func metadataValidity() async -> [String: Date] { metadataExpiries }
+
+    /// The IdP `entityID` from the registry or, when the registry lacks it, from the MDQ
+    /// source that may fetch it; refused once its metadata is past its `validUntil`.
+    func entry(_ entityID: String) async throws(LoginFailure) -> IdentityProviderRegistry.Entry {
+        if registry.entry(entityID) == nil, let metadataQuery {
+            let entry = try await metadataQuery.entry(entityID)
+            try Self.checkCurrent(entry, at: clock.now)
+            return entry
+        }
+        return try registry.currentEntry(entityID, at: clock.now)
+    }
+
+    /// Refuses `entry` once its metadata is past its `validUntil`.
+    static func checkCurrent(_ entry: IdentityProviderRegistry.Entry, at now: Date) throws(LoginFailure) {
+        if let validUntil = entry.validUntil, validUntil <= now {
+            throw LoginFailure(
+                .metadataExpired,
+                detail: "the metadata of \(entry.provider.entityID) from \(entry.source) expired at \(validUntil.formatted(.iso8601))",
+                idp: entry.provider.entityID)
+        }
+    }
+
     public func startLogin(idp: String, relayState: String) async throws(LoginFailure) -> LoginStart {
         try await startLogin(idp: idp, relayState: relayState, authnContext: [], forceAuthn: false)
     }
@@ -43,7 +84,7 @@ public struct SAMLLoginService: LoginService {
     public func startLogin(idp: String, relayState: String, authnContext: [String], forceAuthn: Bool) async throws(LoginFailure)
         -> LoginStart
     {
-        let entry = try registry.currentEntry(idp, at: clock.now)
+        let entry = try await entry(idp)
         guard let sso = entry.descriptor.singleSignOnService(binding: SAMLBinding.httpRedirect) else {
             throw LoginFailure(.noRedirectEndpoint, detail: "\(idp) publishes no HTTP-Redirect SingleSignOnService", idp: idp)
         }
@@ -73,20 +114,20 @@ public struct SAMLLoginService: LoginService {
         let started = ContinuousClock.now
         let now = clock.now
         let response: SAMLResponse
-        let provider: IdentityProvider
         do {
             response = try SAMLResponse(posted: samlResponse, limits: ParseLimits())
-            provider = try self.provider(answering: response, pending: pending)
         } catch {
             throw LoginFailure(error)
         }
+        let entry = try await self.entry(answering: response, pending: pending)
+        let provider = entry.provider
         let idpPolicy = IdentityProviderPolicy(entityID: provider.entityID, config: config)
         let policy = idpPolicy.validationPolicy(
             audience: entityID, assertionConsumerServiceURL: assertionConsumerServiceURL, decryptionKeys: decryptionKeys,
             answersRequest: pending != nil)
         let encrypted = response.assertionEncryptionAlgorithm != nil
         do {
-            let identity = try await validated(response, from: provider, policy: idpPolicy, validation: policy, pending: pending, now: now)
+            let identity = try await validated(response, from: entry, policy: idpPolicy, validation: policy, pending: pending, now: now)
             return LoginCompletion(
                 identity: SessionIdentity(saml: identity), assertionID: identity.assertionID,
                 assertionExpiry: identity.replayExpiry ?? now.addingTimeInterval(3_600))
@@ -110,9 +151,10 @@ public struct SAMLLoginService: LoginService {
     /// Validates `response` under `validation`, then checks the authentication context the
     /// IdP's policy requires.
     private func validated(
-        _ response: SAMLResponse, from provider: IdentityProvider, policy: IdentityProviderPolicy, validation: ValidationPolicy,
-        pending: PendingLogin?, now: Date
+        _ response: SAMLResponse, from entry: IdentityProviderRegistry.Entry, policy: IdentityProviderPolicy,
+        validation: ValidationPolicy, pending: PendingLogin?, now: Date
     ) async throws(LoginFailure) -> Identity {
+        let provider = entry.provider
         let validator = ResponseValidator(policy: validation, replayCache: replayCache)
         let identity: Identity
         do {
@@ -121,7 +163,7 @@ public struct SAMLLoginService: LoginService {
             throw LoginFailure(error)
         }
         // Expired metadata is never trusted, even for a response that verified with its keys.
-        _ = try registry.currentEntry(identity.issuer, at: now)
+        try Self.checkCurrent(entry, at: now)
         guard policy.accepts(authnContextClassRef: identity.authnContextClassRef) else {
             throw LoginFailure(
                 .authnContextNotAccepted,
@@ -133,20 +175,32 @@ public struct SAMLLoginService: LoginService {
     }
 
     /// The registered IdP the response's Issuer names, looked up by entity ID (not a scan of a
-    /// federation's thousands). A pending login names its IdP: only that IdP may answer it.
-    private func provider(answering response: SAMLResponse, pending: PendingLogin?) throws(SAMLValidationError) -> IdentityProvider {
+    /// federation's thousands), or fetched from an MDQ source that may fetch it. A pending login
+    /// names its IdP: only that IdP may answer it, and that is checked before anything is
+    /// fetched (an unknown Issuer that does not answer it is an unknown issuer, as without MDQ).
+    private func entry(answering response: SAMLResponse, pending: PendingLogin?) async throws(LoginFailure)
+        -> IdentityProviderRegistry.Entry
+    {
         guard let issuer = response.issuer else {
-            throw SAMLValidationError(code: .unknownIssuer, detail: "the response names no Issuer")
+            throw LoginFailure(SAMLValidationError(code: .unknownIssuer, detail: "the response names no Issuer"))
         }
-        guard let entry = registry.entry(issuer) else {
-            throw SAMLValidationError(code: .unknownIssuer, detail: "no IdP with entity ID \(issuer) is configured", issuer: issuer)
+        let known = registry.entry(issuer)
+        guard known != nil || metadataQuery != nil && (pending == nil || pending?.idpEntityID == issuer) else {
+            throw LoginFailure(
+                SAMLValidationError(code: .unknownIssuer, detail: "no IdP with entity ID \(issuer) is configured", issuer: issuer))
         }
         if let pending, pending.idpEntityID != issuer {
-            throw SAMLValidationError(
-                code: .issuerMismatch, detail: "the login was started at \(pending.idpEntityID), the response's Issuer is \(issuer)",
-                issuer: issuer)
+            throw LoginFailure(
+                SAMLValidationError(
+                    code: .issuerMismatch,
+                    detail: "the login was started at \(pending.idpEntityID), the response's Issuer is \(issuer)", issuer: issuer))
         }
-        return entry.provider
+        if let known { return known }
+        guard let metadataQuery else {
+            throw LoginFailure(
+                SAMLValidationError(code: .unknownIssuer, detail: "no IdP with entity ID \(issuer) is configured", issuer: issuer))
+        }
+        return try await metadataQuery.entry(issuer)
     }
 
     public func serviceProviderMetadata() async throws(LoginFailure) -> String {
@@ -165,6 +219,8 @@ struct SingleLogoutService: Sendable {
     let registry: IdentityProviderRegistry
     /// The configuration the per-IdP policy (`idps[]`) comes from.
     let config: GatehouseConfig
+    /// IdPs fetched from MDQ services when first named.
+    let metadataQuery: MetadataQueryCache?
     /// The instant messages are checked and stamped at.
     let clock: any WallClock
 
@@ -186,6 +242,16 @@ struct SingleLogoutService: Sendable {
     func identityProvider(_ entityID: String) -> IdentityProvider? {
         try? registry.currentEntry(entityID, at: clock.now).provider
     }
+
+    /// The IdP a message claims to come from (unverified), when the registry lacks it and an
+    /// MDQ source may fetch it; nil otherwise, or when fetching it failed (the validator then
+    /// refuses the message as from an unknown issuer). Its metadata must still be valid.
+    func fetchedIdentityProvider(claimedBy issuer: String?) async -> IdentityProvider? {
+        guard let issuer, registry.entry(issuer) == nil, let metadataQuery,
+            let entry = try? await metadataQuery.entry(issuer), (try? SAMLLoginService.checkCurrent(entry, at: clock.now)) != nil
+        else { return nil }
+        return entry.provider
+    }
 }
 
 extension SAMLLoginService {
@@ -200,7 +266,7 @@ extension SAMLLoginService {
         policy.clockSkew = config.clockSkew.duration
         return SingleLogoutService(
             policy: policy, builder: LogoutBuilder(policy: policy, signingKey: signingKey), registry: registry, config: config,
-            clock: clock)
+            metadataQuery: metadataQuery, clock: clock)
     }
 }
 

@@ -18,8 +18,10 @@ struct MetadataFetcher: Sendable {
 
     let client: HTTPClient
 
-    /// GETs `url`, sending `If-None-Match`/`If-Modified-Since` when the last answer gave validators.
-    func fetch(_ url: String, etag: String?, lastModified: String?, timeout: Duration) async throws(MetadataRefreshError) -> Answer {
+    /// GETs `url` (a body over `maxBytes` fails it), sending `If-None-Match`/`If-Modified-Since` when the last answer gave validators.
+    func fetch(_ url: String, etag: String?, lastModified: String?, timeout: Duration, maxBytes: Int = Self.maxBytes)
+        async throws(MetadataRefreshError) -> Answer
+    {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Accept", value: "application/samlmetadata+xml, application/xml;q=0.9")
         if let etag { request.headers.add(name: "If-None-Match", value: etag) }
@@ -31,10 +33,12 @@ struct MetadataFetcher: Sendable {
             case .notModified:
                 return .notModified
             case .ok:
-                let body = try await response.body.collect(upTo: Self.maxBytes)
+                let body = try await response.body.collect(upTo: maxBytes)
                 return .document(
                     bytes: Array(buffer: body), etag: response.headers.first(name: "ETag"),
                     lastModified: response.headers.first(name: "Last-Modified"))
+            case .notFound:
+                throw MetadataRefreshError(.notFound, "the server answered 404")
             default:
                 throw MetadataRefreshError(.httpStatus, "the server answered \(response.status.code)")
             }

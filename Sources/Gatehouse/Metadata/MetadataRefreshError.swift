@@ -4,7 +4,9 @@ public struct MetadataRefreshError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, CaseIterable {
         /// The server could not be reached or the connection failed.
         case unreachable
-        /// The server answered with a status other than 200 or 304.
+        /// The server answered 404: it has no such document (for MDQ: no such entity).
+        case notFound = "not_found"
+        /// The server answered with a status other than 200, 304 or 404.
         case httpStatus = "http_status"
         /// The document is not metadata, or one of its IdPs cannot be used.
         case malformed

@@ -4,19 +4,30 @@ import SAML
 
 extension MetadataSourceSettings {
     /// The documents this source stands for: itself, or for an MDQ source one per entity
-    /// (see ``entities``), each with its own URL, cache file and expected entity ID.
+    /// (see ``entities``), each with its own URL, cache file and expected entity ID. An MDQ
+    /// source that fetches on demand only has documents for the entities it lists.
     public var documents: [MetadataSourceSettings] {
-        guard !entities.isEmpty else { return [self] }
+        guard !entities.isEmpty || onDemand != nil else { return [self] }
+        return entities.map { document(for: $0, identifier: .entityID) }
+    }
+
+    /// The query for one entity of this MDQ source: its URL (`identifier` names the entity
+    /// there, MDQ §2.4), the cache file beside ``cacheFile`` and the entity the answer must
+    /// describe. The entity ID is always encoded as one path segment below the configured base
+    /// URL, so no entity ID can point the query anywhere else.
+    func document(for entityID: String, identifier: MetadataOnDemandSettings.Identifier) -> MetadataSourceSettings {
         var base = url
         while base.hasSuffix("/") { base.removeLast() }
-        return entities.map { entityID in
-            var one = self
-            one.entities = []
-            one.expectedEntityID = entityID
-            one.url = base + "/entities/" + Self.pathEncoded(entityID)
-            one.cacheFile = cacheFile + "." + Self.sha1Hex(entityID)
-            return one
+        var one = self
+        one.entities = []
+        one.onDemand = nil
+        one.expectedEntityID = entityID
+        switch identifier {
+        case .entityID: one.url = base + "/entities/" + Self.pathEncoded(entityID)
+        case .sha1: one.url = base + "/entities/%7Bsha1%7D" + Self.sha1Hex(entityID)
         }
+        one.cacheFile = cacheFile + "." + Self.sha1Hex(entityID)
+        return one
     }
 
     /// The entity ID as one path segment: every byte but RFC 3986's unreserved ones escaped.

@@ -13,6 +13,8 @@ public struct GatehouseMetrics: Sendable {
     private let refusedByStatus = CounterCache()
     /// The `validUntil` of each metadata source's copy in use (`distantFuture` when it names none).
     let metadataExpiries = ExpiryTable()
+    /// The earliest `validUntil` of each metadata file or source in the running IdP registry.
+    let registryExpiries = ExpiryTable()
 
     /// Metrics registered in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {

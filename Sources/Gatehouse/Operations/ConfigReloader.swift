@@ -3,8 +3,8 @@ public import Logging
 public import ServiceLifecycle
 import UnixSignals
 
-/// Re-reads the configuration file and the IdP metadata folder on SIGHUP and hands the
-/// result to the ``Gateway`` for new requests.
+/// Re-reads the configuration file, the IdP metadata folder and `metadata_sources` on SIGHUP
+/// and hands the result to the ``Gateway`` for new requests.
 ///
 /// Connections, requests in flight and sessions are untouched. A configuration or metadata
 /// folder with any error is refused with a log line and the previous one stays in force.
@@ -13,6 +13,9 @@ import UnixSignals
 public struct ConfigReloader: Service {
     /// Builds the login service (IdP registry included) for a resolved configuration.
     public typealias LoginServiceFactory = @Sendable (ResolvedConfig) throws -> any LoginService
+    /// Runs after a reload took effect, with the configuration now in force: hands its
+    /// `metadata_sources` to the refresher and the MDQ cache and fetches new sources.
+    public typealias AfterReload = @Sendable (GatehouseConfig) async -> Void
 
     let configPath: String
     let gateway: Gateway
@@ -20,6 +23,7 @@ public struct ConfigReloader: Service {
     let environment: [String: String]
     let logger: Logger
     let makeLoginService: LoginServiceFactory
+    let afterReload: AfterReload?
 
     /// A reloader of `configPath` into `gateway`, which was started with `running`.
     public init(
@@ -28,8 +32,10 @@ public struct ConfigReloader: Service {
         running: ResolvedConfig,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger,
+        afterReload: AfterReload? = nil,
         makeLoginService: @escaping LoginServiceFactory
     ) {
+        self.afterReload = afterReload
         self.configPath = configPath
         self.gateway = gateway
         self.running = running
@@ -64,6 +70,15 @@ public struct ConfigReloader: Service {
         return true
     }
 
+    /// Reloads once and, when the new configuration took effect, runs the after-reload step
+    /// (metadata sources); true when it took effect.
+    @discardableResult
+    public func reloadAndApply() async -> Bool {
+        guard reload() else { return false }
+        await afterReload?(gateway.config)
+        return true
+    }
+
     /// Reloads on every SIGHUP until graceful shutdown.
     public func run() async throws {
         try await reload(on: UnixSignalsSequence(trapping: .sighup))
@@ -73,7 +88,7 @@ public struct ConfigReloader: Service {
     /// ``run()`` passes SIGHUP; tests pass their own sequence.
     public func reload<Triggers: AsyncSequence & Sendable>(on triggers: Triggers) async throws {
         try await cancelWhenGracefulShutdown {
-            for try await _ in triggers { self.reload() }
+            for try await _ in triggers { await self.reloadAndApply() }
         }
     }
 

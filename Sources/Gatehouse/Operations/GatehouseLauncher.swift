@@ -13,22 +13,24 @@ public enum GatehouseLauncher {
     }
 
     /// Runs `gatehouse serve` for the file at `configPath` until SIGTERM/SIGINT; SIGHUP
-    /// re-reads that file and the IdP metadata folder. URL metadata sources are fetched once
-    /// before the configuration is resolved (a source that cannot be fetched keeps its verified
-    /// copy on disk) and then kept current by a ``MetadataRefresher``.
+    /// re-reads that file, the IdP metadata folder and `metadata_sources`. URL metadata sources
+    /// are fetched once before the configuration is resolved (a source that cannot be fetched
+    /// keeps its verified copy on disk) and then kept current by a ``MetadataRefresher``; MDQ
+    /// sources with `on_demand` answer through one ``MetadataQueryCache`` for the process.
     public static func serve(configPath: String) async throws {
         let config = try? loadConfig(path: configPath)
         LoggingSystem.bootstrap(JSONLogHandler.factory(for: config?.log ?? LogSettings()))
         let logger = Logger(label: "gatehouse")
         let metrics = GatehouseMetrics()
-        var tracker: MetadataSourceTracker?
-        if let sources = config?.metadataSources.documents, !sources.isEmpty {
-            let fresh = MetadataSourceTracker(sources: sources, metrics: metrics, logger: logger)
-            for index in sources.indices { await fresh.refresh(index, onUpdate: nil) }
-            tracker = fresh
-        }
+        let sources = config?.metadataSources.documents ?? []
+        // Always there, so a reload may add the first source.
+        let tracker = MetadataSourceTracker(sources: sources, metrics: metrics, logger: logger)
+        for index in sources.indices { await tracker.refresh(index, onUpdate: nil) }
+        let metadataQuery = MetadataQueryCache(sources: config?.metadataSources ?? [], metrics: metrics, logger: logger)
         let (resolved, warnings) = try resolve(configAt: configPath)
-        try await serve(resolved, warnings: warnings, configPath: configPath, logger: logger, metrics: metrics, tracker: tracker)
+        try await serve(
+            resolved, warnings: warnings, configPath: configPath, logger: logger, metrics: metrics, tracker: tracker,
+            metadataQuery: metadataQuery)
     }
 
     /// Runs the gateway for `config` (the demo's, adjusted in memory) until SIGTERM/SIGINT.
@@ -40,12 +42,12 @@ public enum GatehouseLauncher {
         LoggingSystem.bootstrap(JSONLogHandler.factory(for: resolved.config.log))
         try await serve(
             resolved, warnings: report.warnings, logger: Logger(label: "gatehouse"), metrics: GatehouseMetrics(), tracker: nil,
-            developmentIdP: developmentIdP)
+            metadataQuery: nil, developmentIdP: developmentIdP)
     }
 
     static func serve(
         _ resolved: ResolvedConfig, warnings: [String], configPath: String? = nil, logger: Logger, metrics: GatehouseMetrics,
-        tracker: MetadataSourceTracker?, developmentIdP: DevelopmentIdP? = nil
+        tracker: MetadataSourceTracker?, metadataQuery: MetadataQueryCache?, developmentIdP: DevelopmentIdP? = nil
     ) async throws {
         for warning in warnings {
             logger.warning("configuration", metadata: ["config.problem": "\(warning)"])
@@ -55,17 +57,38 @@ public enum GatehouseLauncher {
                 "THE DEVELOPMENT IDP IS ENABLED: anyone can sign in as anyone. Never use this outside local development.",
                 metadata: ["idp": "\(developmentIdP?.entityID ?? "")"])
         }
-        let reloader = configPath.map { path in
+        let refresher = tracker.map { tracker in
             { @Sendable (gateway: Gateway) in
-                ConfigReloader(configPath: path, gateway: gateway, running: resolved, logger: logger) { SAMLLoginService(resolved: $0) }
+                MetadataRefresher.swapping(into: gateway, resolved: resolved, tracker: tracker, metadataQuery: metadataQuery)
             }
         }
-        let refresher = tracker.map { tracker in
-            { @Sendable (gateway: Gateway) in MetadataRefresher.swapping(into: gateway, resolved: resolved, tracker: tracker) }
+        let reloader = configPath.map { path in
+            { @Sendable (gateway: Gateway) in
+                let afterReload = tracker.map { tracker in
+                    metadataReload(into: gateway, resolved: resolved, tracker: tracker, metadataQuery: metadataQuery)
+                }
+                return ConfigReloader(configPath: path, gateway: gateway, running: resolved, logger: logger, afterReload: afterReload) {
+                    SAMLLoginService(resolved: $0, metadataQuery: metadataQuery)
+                }
+            }
         }
         try await GatehouseServer.run(
-            config: resolved.config, loginService: SAMLLoginService(resolved: resolved), logger: logger, developmentIdP: developmentIdP,
-            metrics: metrics, reloader: reloader, metadataRefresher: refresher)
+            config: resolved.config, loginService: SAMLLoginService(resolved: resolved, metadataQuery: metadataQuery), logger: logger,
+            developmentIdP: developmentIdP, metrics: metrics, reloader: reloader, metadataRefresher: refresher)
+    }
+
+    /// The step after each SIGHUP reload that took effect: the reloaded `metadata_sources`
+    /// go to the MDQ cache and the refresher's tracker, and every source now due (a new or
+    /// changed one) is fetched and swapped into `gateway` at once.
+    public static func metadataReload(
+        into gateway: Gateway, resolved: ResolvedConfig, tracker: MetadataSourceTracker, metadataQuery: MetadataQueryCache?
+    ) -> ConfigReloader.AfterReload {
+        { config in
+            await metadataQuery?.configure(config.metadataSources)
+            await tracker.reconfigure(config.metadataSources.documents)
+            await MetadataRefresher.swapping(into: gateway, resolved: resolved, tracker: tracker, metadataQuery: metadataQuery)
+                .refreshDue()
+        }
     }
 
     /// What `gatehouse idp add` tells the admin after copying a file.

@@ -18,13 +18,22 @@ public struct MetadataRefresher: Service {
     /// A refresher that, after each new copy, rebuilds the IdP registry from disk (as a reload
     /// does) under the gateway's running configuration and swaps a new ``SAMLLoginService`` into
     /// `gateway`. `resolved` supplies the SP keys and metadata, which only a restart changes.
-    public static func swapping(into gateway: Gateway, resolved: ResolvedConfig, tracker: MetadataSourceTracker) -> MetadataRefresher {
+    /// `metadataQuery` is handed to every new login service, so IdPs fetched on demand stay.
+    public static func swapping(
+        into gateway: Gateway, resolved: ResolvedConfig, tracker: MetadataSourceTracker, metadataQuery: MetadataQueryCache? = nil
+    ) -> MetadataRefresher {
         MetadataRefresher(tracker: tracker) {
             let config = gateway.config
             let registry = try IdentityProviderRegistry.load(config: config, now: Date()).registry
             let refreshed = resolved.refreshed(config: config, registry: registry)
-            gateway.reload(config: config, loginService: SAMLLoginService(resolved: refreshed, clock: gateway.clock))
+            gateway.reload(
+                config: config, loginService: SAMLLoginService(resolved: refreshed, clock: gateway.clock, metadataQuery: metadataQuery))
         }
+    }
+
+    /// Fetches every source that is due now (after a reload: the new ones).
+    public func refreshDue() async {
+        _ = await tracker.refreshDue(onUpdate: onUpdate)
     }
 
     /// Fetches source `index` now; returns the outcome label.
@@ -37,8 +46,9 @@ public struct MetadataRefresher: Service {
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             _ = await tracker.refreshDue(onUpdate: onUpdate)
-            // At least a second apart, so a clock step never turns this into a busy loop.
-            let wait = max(1, await tracker.nextDue().timeIntervalSince(tracker.clock.now))
+            // At least a second apart, so a clock step never turns this into a busy loop; at
+            // most ten seconds, so a source a reload added is not left waiting for an old schedule.
+            let wait = min(10, max(1, await tracker.nextDue().timeIntervalSince(tracker.clock.now)))
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(wait)) }
         }
     }

@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-public import Foundation
+import Foundation
 public import Logging
 import SAML
 
@@ -22,8 +22,8 @@ public actor MetadataSourceTracker {
         var due: Date
     }
 
-    /// The sources, in configuration order.
-    public nonisolated let sources: [MetadataSourceSettings]
+    /// The sources, in configuration order (they change on ``reconfigure(_:)``).
+    public private(set) var sources: [MetadataSourceSettings]
     let metrics: GatehouseMetrics
     let logger: Logger
     let clock: any WallClock
@@ -42,11 +42,30 @@ public actor MetadataSourceTracker {
         self.clock = clock
         fetcher = MetadataFetcher(client: client)
         let now = clock.now
-        states = sources.map { source in
-            let copy = try? IdentityProviderRegistry.cachedCopy(of: source)
-            if let copy { metrics.metadataInUse(source: source.url, validUntil: copy.validUntil) }
-            return State(copy: copy, due: now)
+        states = sources.map { source in Self.startingState(of: source, metrics: metrics, due: now) }
+    }
+
+    /// The state of a source before its first fetch: its verified copy on disk, if any.
+    private static func startingState(of source: MetadataSourceSettings, metrics: GatehouseMetrics, due: Date) -> State {
+        let copy = try? IdentityProviderRegistry.cachedCopy(of: source)
+        if let copy { metrics.metadataInUse(source: source.url, validUntil: copy.validUntil) }
+        return State(copy: copy, due: due)
+    }
+
+    /// Takes the sources of a reloaded configuration (MDQ sources already split into
+    /// documents). A source whose settings did not change keeps its copy, validators and
+    /// schedule; a new or changed one starts from its copy on disk and is due at once; one no
+    /// longer listed is dropped, from `/readyz` and the validity gauge too.
+    public func reconfigure(_ new: [MetadataSourceSettings]) {
+        guard new != sources else { return }
+        let now = clock.now
+        let kept = new.map { source in
+            sources.firstIndex(of: source).map { states[$0] } ?? Self.startingState(of: source, metrics: metrics, due: now)
         }
+        for removed in Set(sources.map(\.url)).subtracting(new.map(\.url)) { metrics.metadataNotInUse(source: removed) }
+        sources = new
+        states = kept
+        logger.info("metadata sources reloaded", metadata: ["metadata.sources": "\(new.map(\.url))"])
     }
 
     /// The earliest instant a source is due.

@@ -24,8 +24,12 @@ extension Gateway {
         {
             chosen = current
         } else if let requested = query["idp"].map(String.init) {
-            chosen = idps.first { $0.entityID == requested }
-            if chosen == nil {
+            // An IdP not in the list may still be one an MDQ source fetches on demand.
+            if let listed = idps.first(where: { $0.entityID == requested }) {
+                chosen = listed
+            } else if let fetched = try await live.loginService.identityProvider(requested) {
+                chosen = IdentityProviderSettings.apply(live.config.identityProviders, to: [fetched]).first
+            } else {
                 throw LoginFailure(.unknownIdP, detail: "no IdP with entity ID \(requested)")
             }
         } else if idps.count == 1 {

@@ -87,9 +87,10 @@ extension Gateway {
         }
     }
 
-    /// `GET /readyz`: 200 when the session store answers and no metadata copy in use is past
-    /// its `validUntil`, else 503.
+    /// `GET /readyz`: 200 when the session store answers and no metadata in use (a file of the
+    /// metadata folder or a source's copy) is past its `validUntil`, else 503.
     public func readiness(_ request: Request, context: GatehouseRequestContext) async -> Response {
+        metrics.registryMetadataInUse(await live(context).loginService.metadataValidity())
         let expired = metrics.expiredMetadataSources(at: clock.now)
         guard expired.isEmpty else {
             context.logger.error("not ready: IdP metadata expired", metadata: ["metadata.sources": "\(expired)"])
@@ -108,6 +109,7 @@ extension Gateway {
     /// `GET /metrics`: Prometheus text.
     public func metricsPage(_ request: Request, context: GatehouseRequestContext) async -> Response {
         if let count = try? await store.count() { metrics.setActiveSessions(count) }
+        metrics.registryMetadataInUse(await live(context).loginService.metadataValidity())
         metrics.updateMetadataValidity(at: clock.now)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -112,9 +112,12 @@ extension Gateway {
         guard message.kind == .request else {
             throw SAMLValidationError(code: .malformed, detail: "a LogoutResponse answers no logout started here")
         }
+        // An IdP not registered yet may be fetched from an MDQ source that allows it; the
+        // validator then verifies the message with the keys of that verified metadata only.
+        let fetched = await service.fetchedIdentityProvider(claimedBy: message.claimedIssuer)
         return try await service.validator(for: message.claimedIssuer).validateRequest(
-            message, identityProvider: service.identityProvider, replayCache: LogoutReplayCache(store: store),
-            now: service.clock.now)
+            message, identityProvider: { service.identityProvider($0) ?? (fetched?.entityID == $0 ? fetched : nil) },
+            replayCache: LogoutReplayCache(store: store), now: service.clock.now)
     }
 
     /// Revokes the sessions the request names: by each SessionIndex of that IdP when given,

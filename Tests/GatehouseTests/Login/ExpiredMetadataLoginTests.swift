@@ -11,7 +11,7 @@ import Testing
     static func service(validUntil: String) throws -> SAMLLoginService {
         let text = try String(contentsOfFile: TestPaths.fixture("saml/metadata/idp.xml"), encoding: .utf8)
         let dated = text.replacingOccurrences(
-            of: "validUntil=\"2026-07-01T00:00:00Z\"",
+            of: "validUntil=\"2036-07-01T00:00:00Z\"",
             with: "validUntil=\"\(validUntil)\"")
         #expect(dated != text)
         var config = GatehouseConfig(externalURL: "https://sp.example.com", upstreams: [.init(url: "http://127.0.0.1:9")])

@@ -11,6 +11,8 @@ final class MetadataServer: Sendable {
         var document: [UInt8] = []
         var etag = "\"v0\""
         var status: HTTPResponse.Status = .ok
+        /// How long each answer is held back (a slow service).
+        var delay: Duration = .zero
         /// The `If-None-Match` of every request, in order (nil when absent).
         var conditions: [String?] = []
         /// The raw target of every request, in order.
@@ -29,6 +31,9 @@ final class MetadataServer: Sendable {
     }
 
     func fail(with status: HTTPResponse.Status) { state.withLock { $0.status = status } }
+
+    /// Holds every answer back by `delay`.
+    func delay(by delay: Duration) { state.withLock { $0.delay = delay } }
 
     var conditions: [String?] { state.withLock { $0.conditions } }
 
@@ -53,6 +58,7 @@ final class MetadataServer: Sendable {
                 state.targets.append(request.head.path ?? "")
                 return state
             }
+            if published.delay > .zero { try await Task.sleep(for: published.delay) }
             guard published.status == .ok else { return Response(status: published.status) }
             if condition == published.etag { return Response(status: .notModified, headers: [.eTag: published.etag]) }
             return Response(
