@@ -20,6 +20,9 @@ actor PurgeRecordingStore: SessionStorage {
     func touch(_ id: String) async { await inner.touch(id) }
     func delete(_ id: String) async { await inner.delete(id) }
     func revoke(_ selector: SessionSelector) async -> Int { await inner.revoke(selector) }
+    func updateProvisioning(_ selector: SessionSelector, userID: String, groups: [String]) async -> Int {
+        await inner.updateProvisioning(selector, userID: userID, groups: groups)
+    }
     func list(nameID: String?, issuer: String?) async -> [SessionSummary] { await inner.list(nameID: nameID, issuer: issuer) }
     func count() async -> Int { await inner.count() }
     func savePendingLogin(_ login: PendingLogin) async { await inner.savePendingLogin(login) }
