@@ -77,6 +77,7 @@ let package = Package(
             name: "Gatehouse",
             dependencies: [
                 "SAML",
+                "SCIM",
                 "XMLSecurity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -129,7 +129,8 @@ extension Gateway {
             failure.startedAt = startedAt
             throw failure
         }
-        let identity = completion.identity
+        // Provisioning decides before any session exists: a deactivated user gets none.
+        let identity = try await provisionedLogin(completion.identity, live: live, startedAt: startedAt)
         // A login for a path whose rule requires an authentication context must reach it:
         // otherwise the door would send the browser straight back to the IdP, again and again.
         // The door's own decision says so, for the browser navigation the login returns to.
