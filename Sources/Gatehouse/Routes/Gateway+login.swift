@@ -158,6 +158,9 @@ extension Gateway {
                 .saml(.replayed), detail: "assertion \(completion.assertionID) was already used", idp: identity.issuer,
                 startedAt: startedAt)
         }
+        // A deactivation committed while this login was being checked has already ended the
+        // user's sessions, without this one: asked again now, the store says so.
+        try await recheckProvisionedLogin(identity, session: id, live: live, startedAt: startedAt)
         // A fresh ID on every login; the session the browser had before ends.
         if let old = request.cookies[live.config.cookie.name]?.value, SessionID.isWellFormed(old) {
             do {

@@ -62,6 +62,23 @@ extension Gateway {
         return linked
     }
 
+    /// Checks a linked login again once its session exists, and ends the session when the
+    /// check now fails. A deprovisioning write commits, then ends the user's sessions; a login
+    /// checked before that commit but stored after that revocation would otherwise keep a
+    /// session. Checked after the session is stored, one of the two always sees the other.
+    func recheckProvisionedLogin(_ identity: SessionIdentity, session id: String, live: GatewayRuntime, startedAt: String?)
+        async throws(LoginFailure)
+    {
+        guard identity.provisioning != nil else { return }
+        do {
+            _ = try await provisionedLogin(identity, live: live, startedAt: startedAt)
+        } catch {
+            // The browser never gets this session's cookie; it is deleted so it is not listed either.
+            try? await store.delete(id)
+            throw error
+        }
+    }
+
     /// The display names of the groups of `tenant` that list user `userID`, sorted.
     static func groupNames(of userID: String, tenant: String, in store: any ProvisioningStore) async throws(ProvisioningStoreError)
         -> [String]

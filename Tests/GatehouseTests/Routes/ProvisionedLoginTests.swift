@@ -31,6 +31,24 @@ import Testing
         }
     }
 
+    /// Deactivated between the login's check and its session write: the SCIM write's
+    /// revocation found no session yet, so the login must see the deactivation itself.
+    @Test func deactivationCommittedDuringALoginEndsThatLogin() async throws {
+        let store = InterleavingStore()
+        let ursula = ProvisioningHarness.user("u-ursula", userName: "ursula@test.example")
+        try await store.apply([.insert(ursula)])
+        try await ProvisioningHarness.run(store: store) { scim in
+            store.beforeNextCreate {
+                try? await scim.replace(ursula, with: ProvisioningHarness.next(ursula) { $0.active = false })
+            }
+            let answer = try await scim.attemptLogin("ursula@test.example")
+            #expect(answer.status == .forbidden)
+            #expect(GatewayHarness.cookie(scim.harness.config.cookie.name, in: answer) == nil)
+            #expect(String(buffer: answer.body).contains("accountDeactivated"))
+            #expect(await store.count() == 0)
+        }
+    }
+
     @Test func provisionedUsersOnlyRefusesEveryoneWithoutAnActiveRecord() async throws {
         try await ProvisioningHarness.run(configure: { $0.scim.provisionedUsersOnly = true }) { scim in
             try await scim.insert(ProvisioningHarness.user("u-kim", userName: "kim@test.example"))

@@ -78,12 +78,13 @@ struct ProvisioningHarness {
     /// A gateway with provisioning on (configured further by `configure`), an echo upstream
     /// and a WebSocket echo upstream under `/chat`.
     static func run(
+        store: (any SessionStorage)? = nil,
         configure: @escaping @Sendable (inout GatehouseConfig) -> Void = { _ in },
         _ body: @escaping @Sendable (ProvisioningHarness) async throws -> Void
     ) async throws {
         try await WebSocketEchoUpstream.run { webSocketPort in
             try await GatewayHarness.run(
-                store: MemorySessionStore(),
+                store: store ?? MemorySessionStore(),
                 configure: {
                     $0.upstreams.append(.init(url: "http://127.0.0.1:\(webSocketPort)", prefix: "/chat"))
                     $0.scim.enabled = true
