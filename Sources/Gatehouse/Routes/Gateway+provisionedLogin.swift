@@ -62,20 +62,29 @@ extension Gateway {
         return linked
     }
 
-    /// Checks a linked login again once its session exists, and ends the session when the
-    /// check now fails. A deprovisioning write commits, then ends the user's sessions; a login
-    /// checked before that commit but stored after that revocation would otherwise keep a
-    /// session. Checked after the session is stored, one of the two always sees the other.
+    /// Checks a linked login again once its session exists: ends the session when the check
+    /// now fails, and gives it the user's groups as they are now. A provisioning write commits,
+    /// then acts on the user's sessions; a login checked before that commit but stored after
+    /// that action would otherwise keep a session of a deactivated user, or stale groups.
+    /// Checked after the session is stored, one of the two always sees the other.
     func recheckProvisionedLogin(_ identity: SessionIdentity, session id: String, live: GatewayRuntime, startedAt: String?)
         async throws(LoginFailure)
     {
-        guard identity.provisioning != nil else { return }
+        guard let stored = identity.provisioning else { return }
+        let now: ProvisioningLink?
         do {
-            _ = try await provisionedLogin(identity, live: live, startedAt: startedAt)
+            now = try await provisionedLogin(identity, live: live, startedAt: startedAt).provisioning
         } catch {
             // The browser never gets this session's cookie; it is deleted so it is not listed either.
             try? await store.delete(id)
             throw error
+        }
+        guard let now, now != stored, let userID = now.userID else { return }
+        do {
+            try await store.updateProvisioning(.idHash(SessionID.hash(id)), userID: userID, groups: now.groups)
+        } catch {
+            try? await store.delete(id)
+            throw LoginFailure(.storeUnavailable, detail: "\(error)", idp: identity.issuer, startedAt: startedAt)
         }
     }
 

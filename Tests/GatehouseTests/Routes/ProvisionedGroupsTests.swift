@@ -63,6 +63,21 @@ import Testing
         }
     }
 
+    /// A group change committed between a login's check and its session write reaches the
+    /// session all the same.
+    @Test func groupChangeCommittedDuringALoginReachesThatSession() async throws {
+        let store = InterleavingStore()
+        let sam = ProvisioningHarness.user("u-sam", userName: "sam@test.example")
+        try await store.apply([.insert(sam)])
+        try await ProvisioningHarness.run(store: store, configure: { $0.scim.groups = .replace }) { scim in
+            store.beforeNextCreate {
+                try? await scim.insert(ProvisioningHarness.group("g-admins", name: "admins", members: ["u-sam"]))
+            }
+            let session = try await scim.login("sam@test.example")
+            #expect(try await scim.upstreamHeader("X-Forwarded-Groups", session: session) == "admins")
+        }
+    }
+
     /// Quinn, provisioned in group `ops`, signed in asserting `staff`.
     static func signIn(_ scim: ProvisioningHarness) async throws -> (session: String, ops: ProvisionedRecord) {
         let ops = ProvisioningHarness.group("g-ops", name: "ops", members: ["u-quinn"])
