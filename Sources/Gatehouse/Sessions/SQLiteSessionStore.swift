@@ -163,10 +163,14 @@ public final class SQLiteSessionStore: SessionStorage {
             return ("issuer = ? AND session_index = ?", [issuer, sessionIndex])
         case .provisionedUser(let tenant, let userID, let keys):
             // As ProvisioningLink.belongs: linked to the user, or unlinked under one of its keys.
-            var condition = "scim_tenant = ? AND (scim_user = ?"
+            // One subquery per index: written as one OR, SQLite without statistics scans the
+            // whole tenant instead.
+            var condition = "id_hash IN (SELECT id_hash FROM sessions WHERE scim_tenant = ? AND scim_user = ?"
             var arguments: StatementArguments = [tenant, userID]
             if !keys.isEmpty {
-                condition += " OR (scim_user IS NULL AND scim_key IN (" + keys.map { _ in "?" }.joined(separator: ", ") + "))"
+                condition += " UNION ALL SELECT id_hash FROM sessions WHERE scim_tenant = ? AND scim_key IN ("
+                condition += keys.map { _ in "?" }.joined(separator: ", ") + ") AND scim_user IS NULL"
+                arguments += [tenant]
                 arguments += StatementArguments(keys)
             }
             return (condition + ")", arguments)
