@@ -38,8 +38,12 @@ class Stack:
 
     def issued(self, idp, user):
         """The NameID that IdP last issued for `user`."""
+        return self.issued_record(idp, user)["name_id"]
+
+    def issued_record(self, idp, user):
+        """What that IdP last issued for `user`: name_id, format, session_index, authn_class."""
         with urllib.request.urlopen(f"{idp}/issued") as reply:
-            return json.load(reply)[user]["name_id"]
+            return json.load(reply)[user]
 
     def log_lines_with(self, log, needle):
         return [line for line in Path(log).read_text(errors="replace").splitlines() if needle in line]

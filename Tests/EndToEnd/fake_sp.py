@@ -86,11 +86,12 @@ class FakeSP:
         self.entity_id, self.acs_url = entity_id, acs_url
         self.client = Saml2Client(SPConfig().load(sp_config(entity_id, acs_url, key, cert, idp_metadata_file)))
 
-    def login(self, idp_entity_id, username, password, relay_state="e2e-relay", extra_fields=None):
-        """Sends an AuthnRequest (HTTP-Redirect), fills in the IdP's form, and returns
-        (request ID, the auto-post form's action, its fields, the whole page)."""
+    def login(self, idp_entity_id, username, password, relay_state="e2e-relay", extra_fields=None, request_args=None):
+        """Sends an AuthnRequest (HTTP-Redirect; `request_args` go to pysaml2's
+        create_authn_request), fills in the IdP's form, and returns (request ID, the auto-post
+        form's action, its fields, the whole page)."""
         request_id, info = self.client.prepare_for_authenticate(
-            entityid=idp_entity_id, relay_state=relay_state, binding=BINDING_HTTP_REDIRECT
+            entityid=idp_entity_id, relay_state=relay_state, binding=BINDING_HTTP_REDIRECT, **(request_args or {})
         )
         location = dict(info["headers"])["Location"]
         action, fields = parse_form(fetch(location))

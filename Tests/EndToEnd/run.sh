@@ -6,6 +6,7 @@
 #   Tests/EndToEnd/run.sh              the whole suite (needs `gatehouse serve`)
 #   Tests/EndToEnd/run.sh --idp-only   only the tests that need no gatehouse server (IdP,
 #                                      upstream, vendor metadata) and no Swift build
+#   Tests/EndToEnd/run.sh -k logout    further arguments go to pytest
 #
 # On failure, screenshots and HTML of every page a failed test went through, and the logs of
 # every process, are kept under .ci/output/e2e (or $E2E_OUTPUT); their paths are printed.
@@ -14,7 +15,11 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 e2e=$root/Tests/EndToEnd
 output=${E2E_OUTPUT:-$root/.ci/output/e2e}
-mode=${1:-all}
+mode=all
+if [ "${1:-}" = --idp-only ]; then
+    mode=--idp-only
+    shift
+fi
 started=$SECONDS
 
 say() { echo "e2e: $*"; }
@@ -50,7 +55,7 @@ mkdir -p "$output"
 export E2E_OUTPUT=$output
 
 if [ "$mode" = --idp-only ]; then
-    run_pytest "$e2e/test_idp.py" "$e2e/test_upstream.py" "$e2e/test_idp_metadata.py"
+    run_pytest "$e2e/test_idp.py" "$e2e/test_upstream.py" "$e2e/test_idp_metadata.py" "$@"
     exit $?
 fi
 
@@ -164,6 +169,9 @@ cookie:
 access_rules:
   - prefix: /app
     any_groups: [engineering]
+  # Step-up: a password login is not enough here; the IdPs give this class for a one-time code.
+  - prefix: /secure
+    authn_context: [https://refeds.org/profile/mfa]
 log:
   format: text
   level: info
@@ -205,4 +213,4 @@ cat >"$tmp/stack.json" <<EOF
 EOF
 export E2E_STACK=$tmp/stack.json
 say "stack up: gatehouse http://localhost:$gh_single and :$gh_multi, IdPs :$idp_a :$idp_b, upstream :$upstream"
-run_pytest "$e2e"
+run_pytest "$e2e" "$@"

@@ -1,12 +1,14 @@
 """The pysaml2 IdP on its own, without Gatehouse: a fake SP (pysaml2's Saml2Client) asks it for
 a login, and the signed answer is checked with pysaml2 and with Debian's xmlsec1."""
 
+import json
 import re
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 
 import pytest
+from saml2 import BINDING_HTTP_REDIRECT
 
 import fake_sp
 import harness
@@ -14,6 +16,8 @@ import harness
 SP_ENTITY = "http://localhost:8080/saml/metadata"
 SP_ACS = "http://localhost:8080/saml/acs"
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+MULTI_FACTOR = "https://refeds.org/profile/mfa"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 
 
@@ -153,6 +157,36 @@ def test_wrong_password_shows_the_form_again(idp):
     page = fake_sp.fetch(f"{idp.base}{action}", fields)
     assert "Wrong username or password." in page
     assert "SAMLResponse" not in page
+
+
+def test_password_login_has_the_password_class_and_a_session_index(idp, tmp_path):
+    _, _, xml, _ = signed_response(idp, tmp_path)
+    assert f">{PASSWORD}<" in xml
+    assert re.search(r'SessionIndex="[^"]+"', xml)
+
+
+def test_requested_multi_factor_class_needs_the_one_time_code(idp):
+    sp = idp.sp()
+    wanted = {"requested_authn_context": {"authn_context_class_ref": [MULTI_FACTOR]}, "force_authn": "true"}
+    _, _, fields, page = sp.login(idp.entity_id, "alice", "alice-password", request_args=wanted)
+    assert "SAMLResponse" not in fields and "Wrong one-time code." in page
+    _, _, fields, _ = sp.login(idp.entity_id, "alice", "alice-password", extra_fields={"otp": "alice-otp"}, request_args=wanted)
+    assert f">{MULTI_FACTOR}<" in fake_sp.decode_response(fields["SAMLResponse"])
+    issued = json.loads(urllib.request.urlopen(f"{idp.base}/issued").read())["alice"]
+    assert issued["authn_class"] == MULTI_FACTOR and issued["force_authn"]
+    assert issued["requested_authn_context"] == [MULTI_FACTOR]
+
+
+def test_a_class_the_idp_cannot_give_is_answered_no_authn_context(idp):
+    wanted = {"authn_context_class_ref": ["urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard"]}
+    _, info = idp.sp().client.prepare_for_authenticate(
+        entityid=idp.entity_id, relay_state="x", binding=BINDING_HTTP_REDIRECT, requested_authn_context=wanted
+    )
+    action, fields = fake_sp.parse_form(fake_sp.fetch(dict(info["headers"])["Location"]))
+    assert action == SP_ACS
+    xml = fake_sp.decode_response(fields["SAMLResponse"])
+    assert "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext" in xml
+    assert "<saml:Assertion" not in xml
 
 
 def test_request_from_an_unknown_sp_is_refused(idp, tmp_path):

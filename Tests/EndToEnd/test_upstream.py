@@ -53,3 +53,10 @@ def test_repeated_headers_are_all_listed(upstream):
     connection.endheaders()
     seen = json.loads(connection.getresponse().read())
     assert [v for n, v in seen["header_list"] if n == "X-Forwarded-User"] == ["alice", "mallory"]
+
+
+def test_websocket_handshake_is_accepted_and_echoed(upstream):
+    status, headers, message = harness.websocket_handshake(upstream, "/ws/feed", {"X-Forwarded-User": "alice"})
+    assert status == 101
+    assert headers["sec-websocket-accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="  # RFC 6455's example key
+    assert json.loads(message)["headers"]["X-Forwarded-User"] == "alice"

@@ -105,10 +105,11 @@ public struct ConfigCheck: Sendable {
             if !rule.prefix.hasPrefix("/") {
                 found.append(.init(.error, "access_rules.\(index).prefix '\(rule.prefix)' must start with '/'."))
             }
-            if rule.anyGroups.isEmpty, rule.attributes.isEmpty {
+            if rule.anyGroups.isEmpty, rule.attributes.isEmpty, rule.authnContext.isEmpty {
                 found.append(
                     .init(
-                        .warning, "access_rules.\(index) for '\(rule.prefix)' requires nothing; add any_groups or attributes, or remove it."
+                        .warning,
+                        "access_rules.\(index) for '\(rule.prefix)' requires nothing; add any_groups, attributes or authn_context, or remove it."
                     ))
             }
         }

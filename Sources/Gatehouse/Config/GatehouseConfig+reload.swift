@@ -14,6 +14,7 @@ extension GatehouseConfig {
         merged.unsolicitedResponses = new.unsolicitedResponses
         merged.trustedProxies = new.trustedProxies
         merged.paths = new.paths
+        merged.logout = new.logout
         var needsRestart: [String] = []
         if listen != new.listen { needsRestart.append("listen") }
         if externalURL != new.externalURL { needsRestart.append("external_url") }

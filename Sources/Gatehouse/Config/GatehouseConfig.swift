@@ -40,6 +40,8 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
     public var routePrefix: String = "/saml"
     /// Log format and level.
     public var log = LogSettings()
+    /// Where the browser goes after signing out.
+    public var logout = LogoutSettings()
     /// SCIM 2.0 provisioning (off by default).
     public var scim = SCIMSettings()
 
@@ -80,7 +82,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
         case unsolicitedResponses = "unsolicited_responses"
         case trustedProxies = "trusted_proxies"
         case routePrefix = "route_prefix"
-        case log, paths, scim
+        case log, paths, logout, scim
     }
 
     static var nestedSections: [CodingKeys: any ConfigSection.Type] {
@@ -89,7 +91,8 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
             .identityProviders: IdentityProviderSettings.self, .metadataSources: MetadataSourceSettings.self,
             .upstreams: UpstreamSettings.self, .session: SessionSettings.self,
             .cookie: CookieSettings.self, .identityHeaders: HeaderSettings.self, .accessRules: AccessRule.self,
-            .log: LogSettings.self, .paths: PathSettings.self, .scim: SCIMSettings.self,
+            .log: LogSettings.self, .paths: PathSettings.self, .logout: LogoutSettings.self,
+            .scim: SCIMSettings.self,
         ]
     }
 
@@ -113,6 +116,7 @@ public struct GatehouseConfig: Sendable, Equatable, Decodable, ConfigSection {
         routePrefix = try c.decode(forKey: .routePrefix, default: routePrefix)
         log = try c.decode(forKey: .log, default: log)
         paths = try c.decode(forKey: .paths, default: paths)
+        logout = try c.decode(forKey: .logout, default: logout)
         scim = try c.decode(forKey: .scim, default: scim)
     }
 }

@@ -157,18 +157,34 @@ public struct SAMLLoginService: LoginService {
 /// Single Logout as this SP runs it: validates the IdPs' logout messages and signs our own.
 /// The routes own everything around it (sessions, pending logouts, pages).
 struct SingleLogoutService: Sendable {
-    /// Checks inbound LogoutRequests and LogoutResponses.
-    let validator: LogoutValidator
+    /// What every IdP's logout messages are checked against, before its own policy applies.
+    let policy: LogoutPolicy
     /// Signs our LogoutResponses and LogoutRequests.
     let builder: LogoutBuilder
     /// The trusted IdPs.
     let registry: IdentityProviderRegistry
+    /// The configuration the per-IdP policy (`idps[]`) comes from.
+    let config: GatehouseConfig
     /// The instant messages are checked and stamped at.
     let clock: any WallClock
 
-    /// The registered IdP with this entity ID, as the validator needs it.
+    /// The validator for messages from `entityID`: that IdP's clock skew, SHA-1 and AES-CBC
+    /// settings over ``policy``, as its logins get. Choosing by the message's claimed Issuer
+    /// is safe: the validator then demands that IdP's signature.
+    func validator(for entityID: String?) -> LogoutValidator {
+        guard let entityID else { return LogoutValidator(policy: policy) }
+        let idpPolicy = IdentityProviderPolicy(entityID: entityID, config: config)
+        var policy = policy
+        policy.clockSkew = idpPolicy.clockSkew.duration
+        policy.allowsSHA1 = idpPolicy.allowsSHA1
+        policy.decryptionOptions = DecryptionOptions(allowsCBC: idpPolicy.allowsCBC)
+        return LogoutValidator(policy: policy)
+    }
+
+    /// The registered IdP with this entity ID, as the validator needs it; nil when unknown or
+    /// when its metadata has expired (expired metadata is never trusted, for logout as for login).
     func identityProvider(_ entityID: String) -> IdentityProvider? {
-        registry.entry(entityID)?.provider
+        try? registry.currentEntry(entityID, at: clock.now).provider
     }
 }
 
@@ -181,9 +197,10 @@ extension SAMLLoginService {
             entityID: entityID, singleLogoutServiceURL: config.endpointURL("slo"),
             soapSingleLogoutServiceURL: config.endpointURL("slo/soap"))
         policy.decryptionKeys = decryptionKeys
+        policy.clockSkew = config.clockSkew.duration
         return SingleLogoutService(
-            validator: LogoutValidator(policy: policy), builder: LogoutBuilder(policy: policy, signingKey: signingKey),
-            registry: registry, clock: clock)
+            policy: policy, builder: LogoutBuilder(policy: policy, signingKey: signingKey), registry: registry, config: config,
+            clock: clock)
     }
 }
 
@@ -196,7 +213,8 @@ extension SessionIdentity {
             attributes[friendly] = identity.attributes[name]
         }
         self.init(
-            nameID: identity.nameID, nameIDFormat: identity.nameIDFormat, issuer: identity.issuer,
-            sessionIndex: identity.sessionIndex, authnContextClassRef: identity.authnContextClassRef, attributes: attributes)
+            nameID: identity.nameID, nameIDFormat: identity.nameIDFormat, nameQualifier: identity.nameQualifier,
+            spNameQualifier: identity.spNameQualifier, issuer: identity.issuer, sessionIndex: identity.sessionIndex,
+            authnContextClassRef: identity.authnContextClassRef, attributes: attributes)
     }
 }

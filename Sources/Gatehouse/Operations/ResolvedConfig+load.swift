@@ -31,7 +31,8 @@ extension ResolvedConfig {
         return report
     }
 
-    /// Checks a decoded configuration (``ConfigCheck`` with the IdP metadata checks) and, when
+    /// Checks a decoded configuration (``ConfigCheck`` with the IdP metadata checks, and
+    /// `logout.return_to` against ``ReturnPath``, which the config layer cannot use) and, when
     /// that finds no error, reads the SP key pair and the IdP metadata folder and builds the
     /// SP metadata.
     public static func resolve(_ config: GatehouseConfig, now: Date = Date(), identityProviders: Bool = true) -> ConfigReport {
@@ -40,6 +41,11 @@ extension ResolvedConfig {
         let problems = check.problems(in: config)
         var errors = problems.filter { $0.severity == .error }.map(\.message)
         var warnings = problems.filter { $0.severity == .warning }.map(\.message)
+        if let returnTo = config.logout.returnTo, ReturnPath.validate(returnTo, externalURL: config.externalURL) == nil {
+            errors.append(
+                "logout.return_to '\(returnTo)' is not a page of this site; write a path such as /signed-out "
+                    + "(or a URL on external_url), or leave it out to show the gateway's signed-out page.")
+        }
         if identityProviders {
             warnings += MetadataFileCheck.warnings(directory: config.idpMetadataDirectory, now: now)
         }

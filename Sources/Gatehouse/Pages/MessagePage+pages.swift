@@ -75,6 +75,21 @@ extension MessagePage {
         )
     }
 
+    /// The identity provider's answer to our LogoutRequest failed a check. The session here
+    /// ended before the request was sent; only the identity provider's part is unknown.
+    public static func logoutResponseRefused(loginURL: String, reference: String) -> Self {
+        MessagePage(
+            title: "Sign-out not confirmed",
+            heading: "Sign-out could not be confirmed",
+            message:
+                "Your session here has ended, but the identity provider's answer could not be verified, so other sessions may remain.",
+            advice: "Close the browser to end any session that remains. If this keeps happening, contact your administrator.",
+            action: .init(label: "Sign in again", url: loginURL),
+            check: "logoutResponseRefused",
+            reference: reference
+        )
+    }
+
     /// After Single Logout, when the identity provider has signed the user out everywhere (or
     /// has asked us to end our session and takes no answer).
     public static func signedOutEverywhere(loginURL: String) -> Self {

@@ -13,6 +13,10 @@ extension Gateway {
 
     /// `POST <prefix>/logout`: ends the local session, if the request comes from a page of
     /// this site (see ``RequestOrigin``); any other is refused with 403 and the session kept.
+    /// Once the session has ended, SP-initiated Single Logout starts when the SP has a key and
+    /// the session's IdP a front-channel SingleLogoutService
+    /// (``startSingleLogout(for:returnPath:context:)``); otherwise the browser goes to
+    /// `logout.return_to`, or sees the signed-out page.
     public func logout(_ request: Request, context: GatehouseRequestContext) async -> Response {
         let config = live(context).config
         let origin = RequestOrigin(request.headers, externalURL: config.externalURL)
@@ -26,6 +30,10 @@ extension Gateway {
             let page = pages.render(.logoutRefused(logoutURL: config.routePath("logout"), reference: context.id))
             return html(.forbidden, page, headers: Self.notFramed)
         }
+        // Who the session belongs to is read first; the session then ends before anything is
+        // sent anywhere.
+        var identity: SessionIdentity?
+        if case .live(_, let session) = await session(of: context) { identity = session.identity }
         if let id = request.cookies[config.cookie.name]?.value, SessionID.isWellFormed(id) {
             do {
                 try await store.delete(id)
@@ -33,8 +41,14 @@ extension Gateway {
                 context.logger.error("session store failed during logout", metadata: ["error": "\(error)"])
             }
         }
+        let returnPath = config.logout.returnTo.flatMap { ReturnPath.validate($0, externalURL: config.externalURL) }
+        if let identity, let answer = await startSingleLogout(for: identity, returnPath: returnPath, context: context) {
+            return answer
+        }
         context.logger.info("logout")
-        return html(.ok, pages.render(.loggedOut(loginURL: config.routePath("login"))), headers: [.setCookie: cookies.clearSession()])
+        let clear: HTTPFields = [.setCookie: cookies.clearSession()]
+        if let returnPath { return redirect(returnPath, status: .seeOther, headers: clear) }
+        return html(.ok, pages.render(.loggedOut(loginURL: config.routePath("login"))), headers: clear)
     }
 
     // The sign-out button must not be clickable through another site's invisible frame.

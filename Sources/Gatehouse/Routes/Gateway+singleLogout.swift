@@ -6,8 +6,8 @@ import NIOCore
 import SAML
 
 extension Gateway {
-    /// `GET <prefix>/slo`: a LogoutRequest by HTTP-Redirect. The query string is passed on
-    /// exactly as received, since its signature covers those octets.
+    /// `GET <prefix>/slo`: a LogoutRequest, or the LogoutResponse to ours, by HTTP-Redirect.
+    /// The query string is passed on exactly as received, since its signature covers those octets.
     public func singleLogoutRedirect(_ request: Request, context: GatehouseRequestContext) async -> Response {
         let query = request.uri.query ?? ""
         let message: InboundLogoutMessage
@@ -19,7 +19,7 @@ extension Gateway {
         return await frontChannelLogout(message, context: context)
     }
 
-    /// `POST <prefix>/slo`: a LogoutRequest by HTTP-POST.
+    /// `POST <prefix>/slo`: a LogoutRequest, or the LogoutResponse to ours, by HTTP-POST.
     public func singleLogoutPost(_ request: Request, context: GatehouseRequestContext) async -> Response {
         let message: InboundLogoutMessage
         do {
@@ -70,11 +70,14 @@ extension Gateway {
     }
 
     /// A front-channel LogoutRequest: validated, its sessions ended, the signed LogoutResponse
-    /// sent back through the browser.
+    /// sent back through the browser. A LogoutResponse goes to ``completeSingleLogout(_:service:context:)``.
     private func frontChannelLogout(_ message: InboundLogoutMessage, context: GatehouseRequestContext) async -> Response {
         guard let service = singleLogoutService(context) else {
             return refuseSingleLogout(
                 SAMLValidationError(code: .malformed, detail: "Single Logout needs an SP signing key"), context: context)
+        }
+        if message.kind == .response {
+            return await completeSingleLogout(message, service: service, context: context)
         }
         let validated: ValidatedLogoutRequest
         do {
@@ -109,7 +112,7 @@ extension Gateway {
         guard message.kind == .request else {
             throw SAMLValidationError(code: .malformed, detail: "a LogoutResponse answers no logout started here")
         }
-        return try await service.validator.validateRequest(
+        return try await service.validator(for: message.claimedIssuer).validateRequest(
             message, identityProvider: service.identityProvider, replayCache: LogoutReplayCache(store: store),
             now: service.clock.now)
     }
@@ -136,7 +139,7 @@ extension Gateway {
         return .success
     }
 
-    private func singleLogoutService(_ context: GatehouseRequestContext) -> SingleLogoutService? {
+    func singleLogoutService(_ context: GatehouseRequestContext) -> SingleLogoutService? {
         (live(context).loginService as? SAMLLoginService)?.singleLogout
     }
 

@@ -146,6 +146,20 @@ extension CachedSessionStore: PendingLoginStore where Base: PendingLoginStore {
     }
 }
 
+extension CachedSessionStore: PendingLogoutStore where Base: PendingLogoutStore {
+    public func savePendingLogout(_ logout: PendingLogout) async throws {
+        try await base.savePendingLogout(logout)
+    }
+
+    public func takePendingLogout(relayState: String) async throws -> PendingLogout? {
+        try await base.takePendingLogout(relayState: relayState)
+    }
+
+    public func purgeExpiredPendingLogouts() async throws {
+        try await base.purgeExpiredPendingLogouts()
+    }
+}
+
 extension CachedSessionStore: AssertionReplayStore where Base: AssertionReplayStore {
     public func recordAssertion(id: String, issuer: String, until expiry: Date) async throws -> Bool {
         try await base.recordAssertion(id: id, issuer: issuer, until: expiry)

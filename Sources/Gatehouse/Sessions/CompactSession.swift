@@ -52,15 +52,17 @@ struct CompactSession: Sendable {
         now >= createdAt.addingTimeInterval(timeouts.absolute) || now >= lastSeenAt.addingTimeInterval(timeouts.idle)
     }
 
-    // Layout: nameID, format?, issuer, sessionIndex?, authnContextClassRef?, attribute count, then for each attribute
-    // its name, value count and values; then, only when there is a provisioning link, its
-    // tenant, key, userID? and group count and groups. Strings are a varint length and UTF-8; an optional is a
+    // Layout: nameID, format?, issuer, sessionIndex?, authnContextClassRef?, nameQualifier?,
+    // spNameQualifier?, attribute count, then for each attribute its name, value count and
+    // values; then, only when there is a provisioning link, its tenant, key, userID? and group
+    // count and groups. Strings are a varint length and UTF-8; an optional is a
     // presence byte first.
     static func pack(_ identity: SessionIdentity) -> [UInt8] {
         var bytes: [UInt8] = []
         var size = 16 + identity.nameID.utf8.count + identity.issuer.utf8.count
         size += (identity.nameIDFormat?.utf8.count ?? 0) + (identity.sessionIndex?.utf8.count ?? 0)
         size += identity.authnContextClassRef?.utf8.count ?? 0
+        size += (identity.nameQualifier?.utf8.count ?? 0) + (identity.spNameQualifier?.utf8.count ?? 0)
         for (name, values) in identity.attributes {
             size += 4 + name.utf8.count + values.reduce(0) { $0 + 2 + $1.utf8.count }
         }
@@ -86,6 +88,8 @@ struct CompactSession: Sendable {
         string(identity.issuer)
         optional(identity.sessionIndex)
         optional(identity.authnContextClassRef)
+        optional(identity.nameQualifier)
+        optional(identity.spNameQualifier)
         varint(identity.attributes.count)
         for (name, values) in identity.attributes {
             string(name)
@@ -109,6 +113,8 @@ struct CompactSession: Sendable {
         let issuer = reader.string()
         let sessionIndex = reader.optional()
         let authnContextClassRef = reader.optional()
+        let nameQualifier = reader.optional()
+        let spNameQualifier = reader.optional()
         var attributes: [String: [String]] = [:]
         let count = reader.varint()
         attributes.reserveCapacity(count)
@@ -130,8 +136,8 @@ struct CompactSession: Sendable {
             link = ProvisioningLink(tenant: tenant, key: key, userID: userID, groups: groups)
         }
         return SessionIdentity(
-            nameID: nameID, nameIDFormat: format, issuer: issuer, sessionIndex: sessionIndex,
-            authnContextClassRef: authnContextClassRef, attributes: attributes, provisioning: link)
+            nameID: nameID, nameIDFormat: format, nameQualifier: nameQualifier, spNameQualifier: spNameQualifier, issuer: issuer,
+            sessionIndex: sessionIndex, authnContextClassRef: authnContextClassRef, attributes: attributes, provisioning: link)
     }
 
     /// Reads what ``pack(_:)`` wrote (only ever our own bytes, never input from outside).

@@ -17,6 +17,7 @@ public final class MemorySessionStore: SessionStorage {
     private struct State {
         var sessions: [HashKey: CompactSession] = [:]
         var pendingLogins: [String: PendingLogin] = [:]
+        var pendingLogouts: [String: PendingLogout] = [:]
         var assertions: [String: Date] = [:]
     }
 
@@ -139,6 +140,17 @@ public final class MemorySessionStore: SessionStorage {
         return login.expiresAt > clock.now ? login : nil
     }
 
+    public func savePendingLogout(_ logout: PendingLogout) async {
+        let key = SessionID.hash(logout.relayState)
+        state.withLock { $0.pendingLogouts[key] = logout }
+    }
+
+    public func takePendingLogout(relayState: String) async -> PendingLogout? {
+        let key = SessionID.hash(relayState)
+        guard let logout = state.withLock({ $0.pendingLogouts.removeValue(forKey: key) }) else { return nil }
+        return logout.expiresAt > clock.now ? logout : nil
+    }
+
     public func recordAssertion(id: String, issuer: String, until expiry: Date) async -> Bool {
         let key = issuer + "\n" + id
         let now = clock.now
@@ -157,6 +169,11 @@ public final class MemorySessionStore: SessionStorage {
     public func purgeExpiredPendingLogins() async {
         let now = clock.now
         state.withLock { state in state.pendingLogins = state.pendingLogins.filter { $0.value.expiresAt > now } }
+    }
+
+    public func purgeExpiredPendingLogouts() async {
+        let now = clock.now
+        state.withLock { state in state.pendingLogouts = state.pendingLogouts.filter { $0.value.expiresAt > now } }
     }
 
     public func purgeExpiredAssertions() async {

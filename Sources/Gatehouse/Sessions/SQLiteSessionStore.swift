@@ -243,6 +243,31 @@ public final class SQLiteSessionStore: SessionStorage {
         return login.expiresAt > clock.now ? login : nil
     }
 
+    public func savePendingLogout(_ logout: PendingLogout) async throws {
+        let payload = try JSONEncoder().encode(logout)
+        let key = SessionID.hash(logout.relayState)
+        let expiry = logout.expiresAt.timeIntervalSince1970
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pending_logouts (relay_state_hash, record, expires_at) VALUES (?, ?, ?)",
+                arguments: [key, payload, expiry]
+            )
+        }
+    }
+
+    public func takePendingLogout(relayState: String) async throws -> PendingLogout? {
+        let key = SessionID.hash(relayState)
+        // Read and delete in one write transaction: two answers racing take it once.
+        let payload = try await pool.write { db -> Data? in
+            let data = try Data.fetchOne(db, sql: "SELECT record FROM pending_logouts WHERE relay_state_hash = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM pending_logouts WHERE relay_state_hash = ?", arguments: [key])
+            return data
+        }
+        guard let payload else { return nil }
+        let logout = try JSONDecoder().decode(PendingLogout.self, from: payload)
+        return logout.expiresAt > clock.now ? logout : nil
+    }
+
     public func recordAssertion(id: String, issuer: String, until expiry: Date) async throws -> Bool {
         let now = clock.now.timeIntervalSince1970
         return try await pool.write { db in try Self.record(assertion: id, issuer: issuer, until: expiry, now: now, in: db) }
@@ -280,23 +305,29 @@ public final class SQLiteSessionStore: SessionStorage {
     }
 
     public func purgeExpired() async throws {
-        try await purge(sessions: true, pendingLogins: false, assertions: false)
+        try await purge(sessions: true)
     }
 
     public func purgeExpiredPendingLogins() async throws {
-        try await purge(sessions: false, pendingLogins: true, assertions: false)
+        try await purge(pendingLogins: true)
+    }
+
+    public func purgeExpiredPendingLogouts() async throws {
+        try await purge(pendingLogouts: true)
     }
 
     public func purgeExpiredAssertions() async throws {
-        try await purge(sessions: false, pendingLogins: false, assertions: true)
+        try await purge(assertions: true)
     }
 
     /// The janitor's sweep in one write transaction.
     public func purgeAllExpired() async throws {
-        try await purge(sessions: true, pendingLogins: true, assertions: true)
+        try await purge(sessions: true, pendingLogins: true, pendingLogouts: true, assertions: true)
     }
 
-    private func purge(sessions: Bool, pendingLogins: Bool, assertions: Bool) async throws {
+    private func purge(sessions: Bool = false, pendingLogins: Bool = false, pendingLogouts: Bool = false, assertions: Bool = false)
+        async throws
+    {
         let now = clock.now.timeIntervalSince1970
         let (idle, absolute) = (timeouts.idle, timeouts.absolute)
         try await pool.write { db in
@@ -309,6 +340,9 @@ public final class SQLiteSessionStore: SessionStorage {
             }
             if pendingLogins {
                 try db.execute(sql: "DELETE FROM pending_logins WHERE expires_at <= ?", arguments: [now])
+            }
+            if pendingLogouts {
+                try db.execute(sql: "DELETE FROM pending_logouts WHERE expires_at <= ?", arguments: [now])
             }
             if assertions {
                 try db.execute(sql: "DELETE FROM replay_cache WHERE expires_at <= ?", arguments: [now])
@@ -374,10 +408,23 @@ public final class SQLiteSessionStore: SessionStorage {
                     """
             )
         }
+        // SP-initiated Single Logout: the LogoutRequests awaiting their LogoutResponse.
+        migrator.registerMigration("v4 pending logouts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pending_logouts (
+                        relay_state_hash TEXT PRIMARY KEY NOT NULL,
+                        record BLOB NOT NULL,
+                        expires_at REAL NOT NULL
+                    );
+                    CREATE INDEX pending_logouts_expires_at ON pending_logouts (expires_at);
+                    """
+            )
+        }
         // A session's link to its SCIM-provisioned user, so that deprovisioning finds it by the
         // user's id or (for a session from before the user was provisioned) by its match key.
         // Rows written before this migration have no link, as provisioning did not exist then.
-        migrator.registerMigration("v4 provisioning link") { db in
+        migrator.registerMigration("v5 provisioning link") { db in
             try db.execute(
                 sql: """
                     ALTER TABLE sessions ADD COLUMN scim_tenant TEXT;

@@ -8,6 +8,10 @@ public struct SessionIdentity: Sendable, Codable, Equatable {
     public var nameID: String
     /// The NameID's Format URI, if any.
     public var nameIDFormat: String?
+    /// The NameID's NameQualifier, if the IdP sent one: an SP-initiated LogoutRequest repeats it.
+    public var nameQualifier: String?
+    /// The NameID's SPNameQualifier, if the IdP sent one: an SP-initiated LogoutRequest repeats it.
+    public var spNameQualifier: String?
     /// The IdP's entity ID (the Issuer).
     public var issuer: String
     /// The AuthnStatement's SessionIndex, for single logout.
@@ -24,6 +28,8 @@ public struct SessionIdentity: Sendable, Codable, Equatable {
     public init(
         nameID: String,
         nameIDFormat: String? = nil,
+        nameQualifier: String? = nil,
+        spNameQualifier: String? = nil,
         issuer: String,
         sessionIndex: String? = nil,
         authnContextClassRef: String? = nil,
@@ -32,6 +38,8 @@ public struct SessionIdentity: Sendable, Codable, Equatable {
     ) {
         self.nameID = nameID
         self.nameIDFormat = nameIDFormat
+        self.nameQualifier = nameQualifier
+        self.spNameQualifier = spNameQualifier
         self.issuer = issuer
         self.sessionIndex = sessionIndex
         self.authnContextClassRef = authnContextClassRef
@@ -59,11 +67,13 @@ extension SessionIdentity {
     /// The identity as the JSON `JSONDecoder` reads back into this type (the SQLite store's
     /// `identity` column), written directly: `JSONEncoder` was a tenth of the CPU of a login.
     /// Keys are the synthesized `Codable` keys; absent optionals are left out, as
-    /// `JSONEncoder` leaves them out.
+    /// `JSONEncoder` leaves them out, so identities stored before a field existed decode
+    /// with that field nil.
     public func storageJSON() -> Data {
         // Every string plus quotes and separators; escapes are rare enough to grow into.
         var size = 96 + nameID.utf8.count + issuer.utf8.count + (nameIDFormat?.utf8.count ?? 0) + (sessionIndex?.utf8.count ?? 0)
         size += 24 + (authnContextClassRef?.utf8.count ?? 0)
+        size += 40 + (nameQualifier?.utf8.count ?? 0) + (spNameQualifier?.utf8.count ?? 0)
         for (name, values) in attributes {
             size += name.utf8.count + 6
             for value in values { size += value.utf8.count + 3 }
@@ -76,6 +86,14 @@ extension SessionIdentity {
         if let nameIDFormat {
             Self.appendKey("nameIDFormat", to: &out)
             Self.appendString(nameIDFormat, to: &out)
+        }
+        if let nameQualifier {
+            Self.appendKey("nameQualifier", to: &out)
+            Self.appendString(nameQualifier, to: &out)
+        }
+        if let spNameQualifier {
+            Self.appendKey("spNameQualifier", to: &out)
+            Self.appendString(spNameQualifier, to: &out)
         }
         Self.appendKey("issuer", to: &out)
         Self.appendString(issuer, to: &out)

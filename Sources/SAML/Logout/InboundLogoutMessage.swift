@@ -24,6 +24,10 @@ public struct InboundLogoutMessage: Sendable {
     /// The detached signature of an HTTP-Redirect message.
     let redirect: RedirectMessage?
 
+    /// The Issuer the message names, unverified: only for choosing whose policy and keys
+    /// ``LogoutValidator`` checks it with, never for a decision of its own.
+    public var claimedIssuer: String? { LogoutRequest.issuer(of: element) }
+
     /// The query string (no leading `?`) of a GET to the SLO endpoint, exactly as received:
     /// its signature covers these octets (§3.4.4.1), so it must not be decoded or re-encoded first.
     public init(redirectQuery query: String, limits: ParseLimits = ParseLimits()) throws(SAMLValidationError) {

@@ -6,9 +6,13 @@ method, path, query and headers it received, on 127.0.0.1 only.
 
 JSON when the path ends in `.json` or the client asks for it (`Accept: application/json`);
 otherwise a small HTML page whose `<pre id="echo">` holds the same JSON, so a browser test can
-read exactly what the upstream saw."""
+read exactly what the upstream saw. A WebSocket handshake (`Upgrade: websocket`) is accepted
+with 101, the same JSON is sent as one text message, and the connection is closed once the
+client sends anything (its close frame) or closes."""
 
 import argparse
+import base64
+import hashlib
 import html
 import json
 import sys
@@ -35,6 +39,8 @@ class EchoHandler(BaseHTTPRequestHandler):
             "body": body,
         }
         text = json.dumps(seen, indent=2, sort_keys=True)
+        if "websocket" in self.headers.get("Upgrade", "").lower():
+            return self.accept_websocket(text)
         if url.path.endswith(".json") or "application/json" in self.headers.get("Accept", ""):
             content_type, payload = "application/json", text
         else:
@@ -52,6 +58,30 @@ class EchoHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def accept_websocket(self, text):
+        """RFC 6455 handshake, then one unmasked text frame holding `text`; closes when the
+        client does."""
+        magic = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+        key = self.headers.get("Sec-WebSocket-Key", "")
+        accept = base64.b64encode(hashlib.sha1((key + magic).encode()).digest()).decode()
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept)
+        self.end_headers()
+        payload = text.encode()
+        length = bytes([len(payload)]) if len(payload) < 126 else bytes([126]) + len(payload).to_bytes(2, "big")
+        self.wfile.write(bytes([0x81]) + length + payload)
+        self.wfile.flush()
+        # Waits for the client to close (or anything else it sends) before closing too.
+        self.connection.settimeout(10)
+        try:
+            self.connection.recv(1024)
+            self.wfile.write(bytes([0x88, 0]))
+        except OSError:
+            pass
+        self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = echo
 

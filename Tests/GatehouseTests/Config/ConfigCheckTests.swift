@@ -91,6 +91,16 @@ import Testing
         #expect(check.problems(in: config).contains { $0.message.hasSuffix("idp.xml: no signing certificate") })
     }
 
+    @Test func ruleThatOnlyAsksForAnAuthenticationContextRequiresSomething() throws {
+        var config = try goodConfig()
+        var stepUp = AccessRule(prefix: "/secure")
+        stepUp.authnContext = ["https://refeds.org/profile/mfa"]
+        config.accessRules = [stepUp, AccessRule(prefix: "/open")]
+        let found = messages(config)
+        #expect(!found.contains { $0.contains("access_rules.0") }, "\(found)")
+        #expect(found.contains { $0.contains("access_rules.1") && $0.contains("requires nothing") }, "\(found)")
+    }
+
     @Test func badFieldsAreEachNamed() throws {
         var config = try goodConfig()
         config.upstreams = [.init(url: "not a url"), .init(url: "http://b", prefix: "api")]

@@ -22,15 +22,20 @@ import XMLSecurity
         let gateway: Gateway
         let config: GatehouseConfig
 
-        static func run(_ body: @Sendable (Harness) async throws -> Void) async throws {
+        static func run(
+            metadata: String? = nil, configure: (inout GatehouseConfig) -> Void = { _ in },
+            _ body: @Sendable (Harness) async throws -> Void
+        ) async throws {
             var config = GatehouseConfig(externalURL: "http://localhost", upstreams: [.init(url: "http://127.0.0.1:9")])
             config.listen = ListenSettings(address: "127.0.0.1", port: 0)
             config.cookie.secure = false
             config.session.store = .memory
             config.serviceProvider = ServiceProviderSettings(
                 keyPath: TestPaths.fixture("keys/sp.key"), certificatePath: TestPaths.fixture("keys/sp.crt"))
+            configure(&config)
             let keys = try ServiceProviderKeys.load(config.serviceProvider)
-            let registry = try IdentityProviderRegistry(documents: [("idp.xml", Array(try SingleLogoutRouteTests.idpMetadata().utf8))])
+            let document = try metadata ?? SingleLogoutRouteTests.idpMetadata()
+            let registry = try IdentityProviderRegistry(documents: [("idp.xml", Array(document.utf8))])
             let gateway = Gateway(
                 config: config, store: MemorySessionStore(),
                 loginService: SAMLLoginService(resolved: try ResolvedConfig(config: config, serviceProviderKeys: keys, registry: registry)))
@@ -182,6 +187,36 @@ import XMLSecurity
         try await Harness.run { harness in
             let alice = try await harness.session("alice@test.example", index: "idx-alice")
             let answer = try await harness.post(Self.request().xml)
+            #expect(answer.status == .badRequest)
+            #expect(try await harness.isLive(alice))
+        }
+    }
+
+    @Test func eachIdPsClockSkewAppliesToItsLogoutRequests() async throws {
+        // Issued two minutes ahead: beyond the default 90 s, within this IdP's 5 minutes.
+        let ahead = Self.request(issued: Date().addingTimeInterval(120))
+        try await Harness.run { harness in
+            let alice = try await harness.session("alice@test.example", index: "idx-alice")
+            #expect(try await harness.redirect(try Self.redirectQuery(ahead)).status == .badRequest)
+            #expect(try await harness.isLive(alice))
+        }
+        try await Harness.run(configure: { config in
+            var idp = IdentityProviderSettings(entityID: Self.idpID)
+            idp.clockSkew = ConfigDuration(seconds: 300)
+            config.identityProviders = [idp, IdentityProviderSettings(entityID: Self.unknownID)]
+        }) { harness in
+            let alice = try await harness.session("alice@test.example", index: "idx-alice")
+            #expect(try await harness.redirect(try Self.redirectQuery(ahead)).status == .found)
+            #expect(try await harness.isLive(alice) == false)
+        }
+    }
+
+    @Test func aLogoutRequestFromAnIdPWhoseMetadataExpiredIsRefused() async throws {
+        let expired = try Self.idpMetadata().replacingOccurrences(
+            of: "entityID=\"\(Self.idpID)\"", with: "entityID=\"\(Self.idpID)\" validUntil=\"2020-01-01T00:00:00Z\"")
+        try await Harness.run(metadata: expired) { harness in
+            let alice = try await harness.session("alice@test.example", index: "idx-alice")
+            let answer = try await harness.redirect(try Self.redirectQuery(Self.request()))
             #expect(answer.status == .badRequest)
             #expect(try await harness.isLive(alice))
         }

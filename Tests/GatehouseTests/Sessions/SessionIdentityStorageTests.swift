@@ -20,8 +20,8 @@ import Testing
         for text in Self.awkward {
             identities.append(
                 SessionIdentity(
-                    nameID: text, nameIDFormat: text, issuer: text, sessionIndex: text, authnContextClassRef: text,
-                    attributes: [text: Self.awkward, "k" + text: [text]],
+                    nameID: text, nameIDFormat: text, nameQualifier: text, spNameQualifier: text, issuer: text, sessionIndex: text,
+                    authnContextClassRef: text, attributes: [text: Self.awkward, "k" + text: [text]],
                     provisioning: ProvisioningLink(tenant: text, key: text, userID: text, groups: Self.awkward)))
         }
         identities.append(
@@ -34,5 +34,25 @@ import Testing
             let old = try JSONDecoder().decode(SessionIdentity.self, from: JSONEncoder().encode(identity))
             #expect(decoded == old)
         }
+    }
+
+    /// JSON as Gatehouse stored it before NameID qualifiers were kept still decodes, without them.
+    @Test func identityStoredWithoutQualifiersDecodes() throws {
+        let stored = #"{"nameID":"alice","nameIDFormat":"urn:f","issuer":"idp","sessionIndex":"s1","attributes":{"g":["x"]}}"#
+        let decoded = try JSONDecoder().decode(SessionIdentity.self, from: Data(stored.utf8))
+        #expect(
+            decoded == SessionIdentity(nameID: "alice", nameIDFormat: "urn:f", issuer: "idp", sessionIndex: "s1", attributes: ["g": ["x"]]))
+        #expect(decoded.nameQualifier == nil && decoded.spNameQualifier == nil)
+    }
+
+    /// The memory store packs identities: the qualifiers come back too.
+    @Test func memoryStoreKeepsTheQualifiers() async throws {
+        let store = MemorySessionStore()
+        let identity = SessionIdentity(
+            nameID: "alice", nameIDFormat: "urn:f", nameQualifier: "https://idp.example/", spNameQualifier: "https://sp.example/",
+            issuer: "idp", sessionIndex: "s1", authnContextClassRef: "urn:ac", attributes: ["g": ["x", "y"]])
+        let id = await store.create(identity: identity)
+        #expect(await store.get(id)?.identity == identity)
+        #expect(await store.revoke(.sessionIndex("s1", issuer: "idp")) == 1)
     }
 }

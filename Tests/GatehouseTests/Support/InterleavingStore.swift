@@ -38,6 +38,9 @@ final class InterleavingStore: SessionStorage, ProvisioningStore {
     func savePendingLogin(_ login: PendingLogin) async { await inner.savePendingLogin(login) }
     func takePendingLogin(relayState: String) async -> PendingLogin? { await inner.takePendingLogin(relayState: relayState) }
     func purgeExpiredPendingLogins() async { await inner.purgeExpiredPendingLogins() }
+    func savePendingLogout(_ logout: PendingLogout) async { await inner.savePendingLogout(logout) }
+    func takePendingLogout(relayState: String) async -> PendingLogout? { await inner.takePendingLogout(relayState: relayState) }
+    func purgeExpiredPendingLogouts() async { await inner.purgeExpiredPendingLogouts() }
     func recordAssertion(id: String, issuer: String, until expiry: Date) async -> Bool {
         await inner.recordAssertion(id: id, issuer: issuer, until: expiry)
     }

@@ -27,11 +27,14 @@ actor PurgeRecordingStore: SessionStorage {
     func count() async -> Int { await inner.count() }
     func savePendingLogin(_ login: PendingLogin) async { await inner.savePendingLogin(login) }
     func takePendingLogin(relayState: String) async -> PendingLogin? { await inner.takePendingLogin(relayState: relayState) }
+    func savePendingLogout(_ logout: PendingLogout) async { await inner.savePendingLogout(logout) }
+    func takePendingLogout(relayState: String) async -> PendingLogout? { await inner.takePendingLogout(relayState: relayState) }
     func recordAssertion(id: String, issuer: String, until expiry: Date) async -> Bool {
         await inner.recordAssertion(id: id, issuer: issuer, until: expiry)
     }
 
     func purgeExpiredPendingLogins() async { await inner.purgeExpiredPendingLogins() }
+    func purgeExpiredPendingLogouts() async { await inner.purgeExpiredPendingLogouts() }
     func purgeExpiredAssertions() async { await inner.purgeExpiredAssertions() }
 
     func purgeExpired() async {
