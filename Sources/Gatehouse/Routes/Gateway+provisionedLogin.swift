@@ -1,9 +1,6 @@
 import Foundation
 
 extension Gateway {
-    /// The provisioning side of the session backend, when it keeps one.
-    var provisioningStore: (any ProvisioningStore)? { store as? any ProvisioningStore }
-
     /// `identity` linked to its provisioned user (``ProvisioningLink``), when provisioning is
     /// on: the link's key always, the user's id and SCIM groups when `scim.match` finds the
     /// user in the login's tenant (``ProvisioningMatch/tenant(of:idps:)``).
@@ -28,10 +25,7 @@ extension Gateway {
             return identity
         }
         let key = ProvisioningMatch.comparable(value)
-        guard let provisioning = provisioningStore else {
-            throw LoginFailure(
-                .storeUnavailable, detail: "the session store keeps no provisioned users", idp: identity.issuer, startedAt: startedAt)
-        }
+        let provisioning = store
         var link = ProvisioningLink(tenant: tenant, key: key)
         do {
             let users = try await provisioning.records(.user, tenant: tenant, where: match.lookup(value)).filter {

@@ -45,7 +45,8 @@ extension Gateway {
             log(reason: reason, userID: userID, tenant: tenant, sessions: count)
         }
 
-        guard !regrouped.isEmpty, let provisioning = provisioningStore else { return }
+        guard !regrouped.isEmpty else { return }
+        let provisioning = store
         for userID in regrouped where ended[userID] == nil {
             let user: ProvisionedRecord?
             if let change = userChanges[userID] {

@@ -11,7 +11,7 @@ import GRDB
 /// a ``CachedSessionStore`` in front, so that the proxy path costs no database read and no
 /// JSON decode per request.
 public final class SQLiteSessionStore: SessionStorage {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let timeouts: SessionTimeouts
     public let clock: any WallClock
 
@@ -421,6 +421,7 @@ public final class SQLiteSessionStore: SessionStorage {
                     """
             )
         }
+        registerProvisioning(in: &migrator)
         // A session's link to its SCIM-provisioned user, so that deprovisioning finds it by the
         // user's id or (for a session from before the user was provisioned) by its match key.
         // Rows written before this migration have no link, as provisioning did not exist then.

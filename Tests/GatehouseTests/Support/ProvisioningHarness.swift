@@ -52,9 +52,7 @@ struct ProvisioningHarness {
         return copy
     }
 
-    var store: any ProvisioningStore {
-        get throws { try #require(gateway.store as? any ProvisioningStore) }
-    }
+    var store: any ProvisioningStore { gateway.store }
 
     func insert(_ records: ProvisionedRecord...) async throws {
         try await commit(records.map { .insert($0) }, records.map { ProvisioningChange(before: nil, after: $0) })
