@@ -115,5 +115,16 @@ status=$?
 [ "$status" -eq 2 ] && grep -q "$scratch/s.sqlite" "$err" && [ ! -e "$scratch/s.sqlite" ]
 check "sessions list with a missing database exits 2 and creates nothing (got $status)" $?
 
+# `scim token` prints a fresh token, its SHA-256 and the entry to paste; nothing else is written.
+"$gatehouse" scim token --label okta >"$out" 2>"$err"
+check "scim token exits 0" $?
+token=$(sed -n 's/^token: //p' "$out") hash=$(sed -n 's/^sha256: //p' "$out")
+[ ${#token} -eq 43 ] && [ "$(printf %s "$token" | sha256sum | cut -d' ' -f1)" = "$hash" ]
+check "scim token prints a 43-character token and its SHA-256" $?
+grep -qF -- "- { sha256: $hash, label: \"okta\" }" "$out"; check "scim token prints the labelled config entry" $?
+[ "$("$gatehouse" scim token | sed -n 's/^token: //p')" != "$token" ]; check "scim token is new each time" $?
+"$gatehouse" scim token --label "" >/dev/null 2>&1
+[ $? -eq 2 ]; check "scim token with an empty label exits 2" $?
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

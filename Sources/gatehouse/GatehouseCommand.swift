@@ -10,7 +10,7 @@ struct GatehouseCommand: AsyncParsableCommand {
         version: GatehouseVersion.current,
         subcommands: [
             ServeCommand.self, DemoCommand.self, CheckConfigCommand.self, IdPCommand.self, MetadataCommand.self,
-            VerifyResponseCommand.self, SessionsCommand.self,
+            VerifyResponseCommand.self, SessionsCommand.self, SCIMCommand.self,
         ]
     )
 

@@ -34,6 +34,7 @@ class Stack:
     idp_b: str  # example.org: carol (engineering)
     idp_b_entity: str
     upstream: str
+    scim_token: str = ""  # bearer token of the single-IdP gateway's SCIM endpoint ("" when none)
 
     def issued(self, idp, user):
         """The NameID that IdP last issued for `user`."""

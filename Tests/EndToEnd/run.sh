@@ -179,6 +179,13 @@ EOF
 }
 config single "$gh_single"
 config multi "$gh_multi"
+# SCIM on the single-IdP gateway (test_scim.py), with a fresh token, when this gatehouse makes them.
+scim_token=""
+if "$gatehouse" scim token >"$tmp/scim-token.txt" 2>/dev/null; then
+    scim_token=$(sed -n 's/^token: //p' "$tmp/scim-token.txt")
+    printf 'scim:\n  enabled: true\n  tokens_sha256:\n    - %s\n' "$(sed -n 's/^sha256: //p' "$tmp/scim-token.txt")" \
+        >>"$tmp/gatehouse-single.yaml"
+fi
 
 if "$gatehouse" check-config --help >/dev/null 2>&1; then
     for name in single multi; do
@@ -200,7 +207,8 @@ cat >"$tmp/stack.json" <<EOF
   "idp_a_entity": "http://127.0.0.1:$idp_a/metadata",
   "idp_b": "http://127.0.0.1:$idp_b",
   "idp_b_entity": "http://127.0.0.1:$idp_b/metadata",
-  "upstream": "http://127.0.0.1:$upstream"
+  "upstream": "http://127.0.0.1:$upstream",
+  "scim_token": "$scim_token"
 }
 EOF
 export E2E_STACK=$tmp/stack.json

@@ -8,6 +8,9 @@ public struct AccessPolicy: Sendable {
     public var groupAttributes: [String]
     /// How request paths are read.
     public var paths: PathSettings
+    /// What a session's SCIM groups (``ProvisioningLink/groups``) do to its groups;
+    /// ``SCIMSettings/GroupMode/ignore`` when provisioning is off.
+    public var provisionedGroups: SCIMSettings.GroupMode = .ignore
 
     /// A policy from its parts.
     public init(
@@ -28,6 +31,35 @@ public struct AccessPolicy: Sendable {
             groupAttributes: config.identityHeaders.groupAttributes,
             paths: config.paths
         )
+        provisionedGroups = config.scim.enabled ? config.scim.groups : .ignore
+    }
+
+    /// The groups access rules and the groups header see for `identity`: the asserted ones
+    /// (from ``groupAttributes``), with its SCIM groups added (`merge`) or instead (`replace`).
+    public func groups(of identity: SessionIdentity) -> [String] {
+        switch provisionedGroups {
+        case .ignore:
+            return identity.values(forFirstOf: groupAttributes)
+        case .merge:
+            let asserted = identity.values(forFirstOf: groupAttributes)
+            guard let provisioned = identity.provisioning?.groups, !provisioned.isEmpty else { return asserted }
+            return asserted + provisioned.filter { !asserted.contains($0) }
+        case .replace:
+            return identity.provisioning?.groups ?? []
+        }
+    }
+
+    /// `identity` as the identity headers must show it: under `merge` and `replace` its group
+    /// attributes give way to one holding ``groups(of:)``, under the first name of
+    /// ``groupAttributes`` (so the groups header, `X-Forwarded-Groups` by default, carries it).
+    public func withEffectiveGroups(_ identity: SessionIdentity) -> SessionIdentity {
+        guard provisionedGroups != .ignore, let name = groupAttributes.first else { return identity }
+        let groups = groups(of: identity)
+        let names = Set(groupAttributes.map { $0.lowercased() })
+        var result = identity
+        result.attributes = identity.attributes.filter { !names.contains($0.key.lowercased()) }
+        if !groups.isEmpty { result.attributes[name] = groups }
+        return result
     }
 
     /// The decision for `request`, reading its target with ``RequestTarget/parse(_:settings:)``.
@@ -144,7 +176,7 @@ public struct AccessPolicy: Sendable {
     /// A sentence naming the first requirement of `rule` that `identity` does not meet.
     public func unmetRequirement(_ rule: AccessRule, _ identity: SessionIdentity) -> String? {
         if !rule.anyGroups.isEmpty {
-            let groups = Set(identity.values(forFirstOf: groupAttributes))
+            let groups = Set(groups(of: identity))
             if groups.isDisjoint(with: rule.anyGroups) {
                 return "membership in one of the groups: \(rule.anyGroups.joined(separator: ", "))"
             }

@@ -38,6 +38,10 @@ extension LoginFailure {
         /// from decryption on has this one code, status and sentence (the check that failed
         /// goes to the log only), so the answers are no padding oracle.
         case encryptedResponseRejected
+        /// The login links to a provisioned user whom SCIM has deactivated (`active: false`).
+        case accountDeactivated
+        /// `scim.provisioned_users_only` is on and the login links to no provisioned user.
+        case accountNotProvisioned
 
         /// The stable name: the SAML check's raw value, or Gatehouse's own code.
         public var name: String {
@@ -56,6 +60,8 @@ extension LoginFailure {
             case .metadataUnavailable: "metadataUnavailable"
             case .authnContextNotAccepted: "authnContextNotAccepted"
             case .encryptedResponseRejected: "encryptedResponseRejected"
+            case .accountDeactivated: "accountDeactivated"
+            case .accountNotProvisioned: "accountNotProvisioned"
             }
         }
 
@@ -64,7 +70,8 @@ extension LoginFailure {
         /// The status of the error page.
         public var status: HTTPResponse.Status {
             switch self {
-            case .saml, .unsolicited, .unknownRelayState, .browserMismatch, .authnContextNotAccepted, .encryptedResponseRejected:
+            case .saml, .unsolicited, .unknownRelayState, .browserMismatch, .authnContextNotAccepted, .encryptedResponseRejected,
+                .accountDeactivated, .accountNotProvisioned:
                 .forbidden
             case .unknownIdP, .malformedRequest: .badRequest
             case .noRedirectEndpoint, .signingKeyMissing, .requestEncodingFailed: .internalServerError
@@ -94,6 +101,10 @@ extension LoginFailure {
                 "Your identity provider signed you in with a method this site does not accept. Sign in again with the stronger method, or contact your administrator."
             case .encryptedResponseRejected:
                 "The sign-in response could not be accepted. Start again from the application; if it keeps failing, contact your administrator."
+            case .accountDeactivated:
+                "Your account is deactivated, so you cannot sign in to this site. If you think this is a mistake, contact your administrator."
+            case .accountNotProvisioned:
+                "Your account has not been given access to this site. Ask your administrator to assign you to it."
             }
         }
     }

@@ -34,7 +34,7 @@ extension Gateway {
             touchIfDue(lookup, live: live, logger: context.logger)
             var headers = HTTPFields()
             if let identity = forward.identity {
-                headers.append(contentsOf: Self.identityFields(identity, settings: live.config.identityHeaders))
+                headers.append(contentsOf: Self.identityFields(identity, live: live))
             }
             headers[.cacheControl] = "no-store"
             return Response(status: .ok, headers: headers)

@@ -133,7 +133,8 @@ extension Gateway {
             failure.startedAt = startedAt
             throw failure
         }
-        let identity = completion.identity
+        // Provisioning decides before any session exists: a deactivated user gets none.
+        let identity = try await provisionedLogin(completion.identity, live: live, startedAt: startedAt)
         // A login for a path whose rule requires an authentication context must reach it:
         // otherwise the door would send the browser straight back to the IdP, again and again.
         // The door's own decision says so, for the browser navigation the login returns to.
@@ -161,6 +162,9 @@ extension Gateway {
                 .saml(.replayed), detail: "assertion \(completion.assertionID) was already used", idp: identity.issuer,
                 startedAt: startedAt)
         }
+        // A deactivation committed while this login was being checked has already ended the
+        // user's sessions, without this one: asked again now, the store says so.
+        try await recheckProvisionedLogin(identity, session: id, live: live, startedAt: startedAt)
         // A fresh ID on every login; the session the browser had before ends.
         if let old = request.cookies[live.config.cookie.name]?.value, SessionID.isWellFormed(old) {
             do {

@@ -54,9 +54,11 @@ extension Gateway {
         fields = live.forwarded.apply(to: fields, clientAddress: peer, host: request.authority, scheme: "http")
         fields = Self.framed(fields, like: request.headerFields)
         if let identity {
-            let make = { Self.identityFields(identity, settings: config.identityHeaders) }
+            let make = { Self.identityFields(identity, live: live) }
             if let sessionKey {
-                fields.append(contentsOf: live.identityFields.fields(for: sessionKey, make: make))
+                // Keyed by the SCIM groups too: a group change rewrites them in the session.
+                fields.append(
+                    contentsOf: live.identityFields.fields(for: sessionKey, provisionedGroups: identity.provisioning?.groups, make: make))
             } else {
                 fields.append(contentsOf: make())
             }
@@ -86,8 +88,11 @@ extension Gateway {
         return result
     }
 
-    static func identityFields(_ identity: SessionIdentity, settings: HeaderSettings) -> [HTTPField] {
-        IdentityHeaders.headers(for: identity, settings: settings).compactMap { header in
+    /// The identity headers `identity` earns under `live`, its SCIM groups applied as
+    /// `scim.groups` says (``AccessPolicy/withEffectiveGroups(_:)``).
+    static func identityFields(_ identity: SessionIdentity, live: GatewayRuntime) -> [HTTPField] {
+        let shown = live.policy.withEffectiveGroups(identity)
+        return IdentityHeaders.headers(for: shown, settings: live.config.identityHeaders).compactMap { header in
             HTTPField.Name(header.name).map { HTTPField(name: $0, value: header.value) }
         }
     }

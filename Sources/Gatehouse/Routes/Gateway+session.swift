@@ -110,6 +110,7 @@ extension Gateway {
     public func metricsPage(_ request: Request, context: GatehouseRequestContext) async -> Response {
         if let count = try? await store.count() { metrics.setActiveSessions(count) }
         metrics.registryMetadataInUse(await live(context).loginService.metadataValidity())
+        if live(context).config.scim.enabled, let counts = try? await store.counts(tenant: nil) { metrics.setSCIMCounts(counts) }
         metrics.updateMetadataValidity(at: clock.now)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -28,24 +28,32 @@ final class GatewayRuntime: Sendable {
 
 /// The identity headers of recently seen sessions, computed once under one configuration.
 ///
-/// A session's identity never changes, so its headers are the same on every request until a
-/// reload (which brings a new runtime and a new, empty cache). Entries are keyed by the
-/// session ID's hash and are only read for a session the store has just confirmed live.
+/// A session's identity changes only in its SCIM groups (``ProvisioningLink/groups``, which a
+/// group change rewrites in the store), so an entry holds the groups it was computed with and
+/// is used only while the session still has them; anything else stays the same until a reload
+/// (which brings a new runtime and a new, empty cache). Entries are keyed by the session ID's
+/// hash and are only read for a session the store has just confirmed live.
 final class IdentityFieldCache: Sendable {
     let capacity: Int
-    private let entries = Mutex<[String: [HTTPField]]>([:])
+    private let entries = Mutex<[String: Entry]>([:])
+
+    private struct Entry {
+        var provisionedGroups: [String]?
+        var fields: [HTTPField]
+    }
 
     init(capacity: Int = 10_000) {
         self.capacity = capacity
     }
 
-    /// The identity headers for the session `key`, computed by `make` when not cached.
-    func fields(for key: String, make: () -> [HTTPField]) -> [HTTPField] {
-        if let cached = entries.withLock({ $0[key] }) { return cached }
+    /// The identity headers for the session `key` whose SCIM groups are `provisionedGroups`,
+    /// computed by `make` when not cached with those groups.
+    func fields(for key: String, provisionedGroups: [String]?, make: () -> [HTTPField]) -> [HTTPField] {
+        if let cached = entries.withLock({ $0[key] }), cached.provisionedGroups == provisionedGroups { return cached.fields }
         let fields = make()
         entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = fields
+            if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[key] = Entry(provisionedGroups: provisionedGroups, fields: fields)
         }
         return fields
     }

@@ -110,6 +110,13 @@ public final class CachedSessionStore<Base: SessionStore>: SessionStore {
         return try await base.revoke(selector)
     }
 
+    public func updateProvisioning(_ selector: SessionSelector, userID: String, groups: [String]) async throws -> Int {
+        // As in revoke: the changed sessions are read afresh by their next request.
+        cache.remove(selector)
+        defer { cache.remove(selector) }
+        return try await base.updateProvisioning(selector, userID: userID, groups: groups)
+    }
+
     public func list(nameID: String?, issuer: String?) async throws -> [SessionSummary] {
         try await base.list(nameID: nameID, issuer: issuer)
     }

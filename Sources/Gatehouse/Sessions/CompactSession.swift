@@ -53,8 +53,9 @@ struct CompactSession: Sendable {
     }
 
     // Layout: nameID, format?, issuer, sessionIndex?, authnContextClassRef?, nameQualifier?,
-    // spNameQualifier?, attribute count, then for each attribute
-    // its name, value count and values. Strings are a varint length and UTF-8; an optional is a
+    // spNameQualifier?, attribute count, then for each attribute its name, value count and
+    // values; then, only when there is a provisioning link, its tenant, key, userID? and group
+    // count and groups. Strings are a varint length and UTF-8; an optional is a
     // presence byte first.
     static func pack(_ identity: SessionIdentity) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -95,6 +96,13 @@ struct CompactSession: Sendable {
             varint(values.count)
             for value in values { string(value) }
         }
+        if let link = identity.provisioning {
+            string(link.tenant)
+            string(link.key)
+            optional(link.userID)
+            varint(link.groups.count)
+            for group in link.groups { string(group) }
+        }
         return bytes
     }
 
@@ -118,16 +126,26 @@ struct CompactSession: Sendable {
             for _ in 0..<valueCount { values.append(reader.string()) }
             attributes[name] = values
         }
+        var link: ProvisioningLink?
+        if !reader.isAtEnd {
+            let tenant = reader.string()
+            let key = reader.string()
+            let userID = reader.optional()
+            var groups: [String] = []
+            for _ in 0..<reader.varint() { groups.append(reader.string()) }
+            link = ProvisioningLink(tenant: tenant, key: key, userID: userID, groups: groups)
+        }
         return SessionIdentity(
             nameID: nameID, nameIDFormat: format, nameQualifier: nameQualifier, spNameQualifier: spNameQualifier, issuer: issuer,
-            sessionIndex: sessionIndex,
-            authnContextClassRef: authnContextClassRef, attributes: attributes)
+            sessionIndex: sessionIndex, authnContextClassRef: authnContextClassRef, attributes: attributes, provisioning: link)
     }
 
     /// Reads what ``pack(_:)`` wrote (only ever our own bytes, never input from outside).
     private struct Reader {
         let bytes: [UInt8]
         var offset = 0
+
+        var isAtEnd: Bool { offset >= bytes.count }
 
         mutating func varint() -> Int {
             var value = 0

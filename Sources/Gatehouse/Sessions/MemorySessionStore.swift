@@ -75,16 +75,38 @@ public final class MemorySessionStore: SessionStorage {
             case .idHash(let hash):
                 guard SessionID.isWellFormedHash(hash) else { return 0 }
                 return state.sessions.removeValue(forKey: HashKey(hex: hash)) == nil ? 0 : 1
-            case .user, .sessionIndex:
-                let doomed = state.sessions.filter { key, session in
-                    let keys = session.keys
-                    return selector.matches(
-                        idHash: key.hex, nameID: keys.nameID, issuer: keys.issuer, sessionIndex: keys.sessionIndex)
-                }.keys
+            case .user, .sessionIndex, .provisionedUser:
+                let doomed = state.sessions.filter { key, session in Self.selects(selector, key: key, session: session) }.keys
                 for key in doomed { state.sessions[key] = nil }
                 return doomed.count
             }
         }
+    }
+
+    public func updateProvisioning(_ selector: SessionSelector, userID: String, groups: [String]) async -> Int {
+        state.withLock { state in
+            var changed = 0
+            for (key, session) in state.sessions where Self.selects(selector, key: key, session: session) {
+                var identity = session.identity
+                guard var link = identity.provisioning else { continue }
+                link.userID = userID
+                link.groups = groups
+                identity.provisioning = link
+                state.sessions[key] = CompactSession(identity: identity, createdAt: session.createdAt, lastSeenAt: session.lastSeenAt)
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    /// Whether `selector` names the session; the provisioning link is unpacked only for a
+    /// selector that asks for it.
+    private static func selects(_ selector: SessionSelector, key: HashKey, session: CompactSession) -> Bool {
+        let keys = session.keys
+        let link: ProvisioningLink? =
+            if case .provisionedUser = selector { session.identity.provisioning } else { nil }
+        return selector.matches(
+            idHash: key.hex, nameID: keys.nameID, issuer: keys.issuer, sessionIndex: keys.sessionIndex, link: link)
     }
 
     public func list(nameID: String?, issuer: String?) async -> [SessionSummary] {

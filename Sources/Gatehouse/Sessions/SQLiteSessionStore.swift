@@ -11,7 +11,7 @@ import GRDB
 /// a ``CachedSessionStore`` in front, so that the proxy path costs no database read and no
 /// JSON decode per request.
 public final class SQLiteSessionStore: SessionStorage {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let timeouts: SessionTimeouts
     public let clock: any WallClock
 
@@ -64,14 +64,15 @@ public final class SQLiteSessionStore: SessionStorage {
             // Cached statements: the login and proxy paths run these constantly; compiling the
             // SQL each time was a visible share of a login.
             let identity = session.identity
+            let link = identity.provisioning
             try db.cachedStatement(
                 sql: """
                     INSERT INTO sessions (id_hash, name_id, issuer, session_index, authn_context_class_ref, identity, \
-                    created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, last_seen_at, scim_tenant, scim_key, scim_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 session.idHash, identity.nameID, identity.issuer, identity.sessionIndex, identity.authnContextClassRef, payload,
-                at, at,
+                at, at, link?.tenant, link?.key, link?.userID,
             ])
         }
     }
@@ -118,23 +119,63 @@ public final class SQLiteSessionStore: SessionStorage {
     }
 
     public func revoke(_ selector: SessionSelector) async throws -> Int {
-        let (condition, arguments): (String, StatementArguments)
-        switch selector {
-        case .idHash(let hash):
-            guard SessionID.isWellFormedHash(hash) else { return 0 }
-            (condition, arguments) = ("id_hash = ?", [hash.lowercased()])
-        case .user(let nameID, nil):
-            (condition, arguments) = ("name_id = ?", [nameID])
-        case .user(let nameID, let issuer?):
-            (condition, arguments) = ("name_id = ? AND issuer = ?", [nameID, issuer])
-        case .sessionIndex(let sessionIndex, let issuer):
-            (condition, arguments) = ("issuer = ? AND session_index = ?", [issuer, sessionIndex])
-        case .all:
-            (condition, arguments) = ("1", [])
-        }
+        guard let (condition, arguments) = Self.condition(selecting: selector) else { return 0 }
         return try await pool.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE " + condition, arguments: arguments)
             return db.changesCount
+        }
+    }
+
+    public func updateProvisioning(_ selector: SessionSelector, userID: String, groups: [String]) async throws -> Int {
+        guard let (condition, arguments) = Self.condition(selecting: selector) else { return 0 }
+        return try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id_hash, identity FROM sessions WHERE scim_tenant IS NOT NULL AND (" + condition + ")",
+                arguments: arguments)
+            var changed = 0
+            for row in rows {
+                var identity = try JSONDecoder().decode(SessionIdentity.self, from: row["identity"] as Data)
+                guard var link = identity.provisioning else { continue }
+                link.userID = userID
+                link.groups = groups
+                identity.provisioning = link
+                try db.execute(
+                    sql: "UPDATE sessions SET identity = ?, scim_user = ? WHERE id_hash = ?",
+                    arguments: [identity.storageJSON(), userID, row["id_hash"] as String])
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    /// The SQL condition naming the sessions `selector` selects, with its arguments; nil
+    /// when it can select none (a malformed hash).
+    private static func condition(selecting selector: SessionSelector) -> (String, StatementArguments)? {
+        switch selector {
+        case .idHash(let hash):
+            guard SessionID.isWellFormedHash(hash) else { return nil }
+            return ("id_hash = ?", [hash.lowercased()])
+        case .user(let nameID, nil):
+            return ("name_id = ?", [nameID])
+        case .user(let nameID, let issuer?):
+            return ("name_id = ? AND issuer = ?", [nameID, issuer])
+        case .sessionIndex(let sessionIndex, let issuer):
+            return ("issuer = ? AND session_index = ?", [issuer, sessionIndex])
+        case .provisionedUser(let tenant, let userID, let keys):
+            // As ProvisioningLink.belongs: linked to the user, or unlinked under one of its keys.
+            // One subquery per index: written as one OR, SQLite without statistics scans the
+            // whole tenant instead.
+            var condition = "id_hash IN (SELECT id_hash FROM sessions WHERE scim_tenant = ? AND scim_user = ?"
+            var arguments: StatementArguments = [tenant, userID]
+            if !keys.isEmpty {
+                condition += " UNION ALL SELECT id_hash FROM sessions WHERE scim_tenant = ? AND scim_key IN ("
+                condition += keys.map { _ in "?" }.joined(separator: ", ") + ") AND scim_user IS NULL"
+                arguments += [tenant]
+                arguments += StatementArguments(keys)
+            }
+            return (condition + ")", arguments)
+        case .all:
+            return ("1", [])
         }
     }
 
@@ -377,6 +418,21 @@ public final class SQLiteSessionStore: SessionStorage {
                         expires_at REAL NOT NULL
                     );
                     CREATE INDEX pending_logouts_expires_at ON pending_logouts (expires_at);
+                    """
+            )
+        }
+        registerProvisioning(in: &migrator)
+        // A session's link to its SCIM-provisioned user, so that deprovisioning finds it by the
+        // user's id or (for a session from before the user was provisioned) by its match key.
+        // Rows written before this migration have no link, as provisioning did not exist then.
+        migrator.registerMigration("v5 provisioning link") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE sessions ADD COLUMN scim_tenant TEXT;
+                    ALTER TABLE sessions ADD COLUMN scim_key TEXT;
+                    ALTER TABLE sessions ADD COLUMN scim_user TEXT;
+                    CREATE INDEX sessions_scim_key ON sessions (scim_tenant, scim_key) WHERE scim_tenant IS NOT NULL;
+                    CREATE INDEX sessions_scim_user ON sessions (scim_tenant, scim_user) WHERE scim_user IS NOT NULL;
                     """
             )
         }

@@ -95,7 +95,8 @@ final class SessionCache: Sendable {
             state.entries = state.entries.filter { hash, entry in
                 let identity = entry.session.identity
                 return !selector.matches(
-                    idHash: hash, nameID: identity.nameID, issuer: identity.issuer, sessionIndex: identity.sessionIndex)
+                    idHash: hash, nameID: identity.nameID, issuer: identity.issuer, sessionIndex: identity.sessionIndex,
+                    link: identity.provisioning)
             }
         }
     }

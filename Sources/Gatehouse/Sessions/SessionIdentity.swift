@@ -20,6 +20,9 @@ public struct SessionIdentity: Sendable, Codable, Equatable {
     public var authnContextClassRef: String?
     /// Attribute values keyed by attribute Name (and FriendlyName, when the IdP sent one).
     public var attributes: [String: [String]]
+    /// The SCIM-provisioned user this login is linked to, and that user's SCIM groups; nil
+    /// when provisioning was off at login (and in sessions stored before it existed).
+    public var provisioning: ProvisioningLink?
 
     /// An identity asserted by `issuer` for `nameID`.
     public init(
@@ -30,7 +33,8 @@ public struct SessionIdentity: Sendable, Codable, Equatable {
         issuer: String,
         sessionIndex: String? = nil,
         authnContextClassRef: String? = nil,
-        attributes: [String: [String]] = [:]
+        attributes: [String: [String]] = [:],
+        provisioning: ProvisioningLink? = nil
     ) {
         self.nameID = nameID
         self.nameIDFormat = nameIDFormat
@@ -40,6 +44,7 @@ public struct SessionIdentity: Sendable, Codable, Equatable {
         self.sessionIndex = sessionIndex
         self.authnContextClassRef = authnContextClassRef
         self.attributes = attributes
+        self.provisioning = provisioning
     }
 
     /// The values of the first attribute in `names` that is present, matching exactly first and
@@ -116,6 +121,26 @@ extension SessionIdentity {
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "}"))
+        if let provisioning {
+            Self.appendKey("provisioning", to: &out)
+            out.append(UInt8(ascii: "{"))
+            Self.appendKey("tenant", to: &out, first: true)
+            Self.appendString(provisioning.tenant, to: &out)
+            Self.appendKey("key", to: &out)
+            Self.appendString(provisioning.key, to: &out)
+            if let userID = provisioning.userID {
+                Self.appendKey("userID", to: &out)
+                Self.appendString(userID, to: &out)
+            }
+            Self.appendKey("groups", to: &out)
+            out.append(UInt8(ascii: "["))
+            for (index, group) in provisioning.groups.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.appendString(group, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: "}"))
+        }
         out.append(UInt8(ascii: "}"))
         return Data(out)
     }

@@ -24,6 +24,13 @@ public protocol SessionStore: Sendable {
     /// ``cachedSession(_:)``; processes sharing a SQLite file see it within the lifetime of
     /// their ``CachedSessionStore``.
     @discardableResult func revoke(_ selector: SessionSelector) async throws -> Int
+    /// Links every session `selector` names that has a ``ProvisioningLink`` to provisioned
+    /// user `userID` and sets its SCIM groups to `groups`; returns how many it changed.
+    /// Sessions without a link (provisioning was off at their login) are left alone. The next
+    /// request of a changed session sees the new groups on every route of this process;
+    /// processes sharing a SQLite file see them within the lifetime of their
+    /// ``CachedSessionStore``, as with ``revoke(_:)``.
+    @discardableResult func updateProvisioning(_ selector: SessionSelector, userID: String, groups: [String]) async throws -> Int
     /// The live sessions, oldest first; `nameID` and `issuer`, when given, must match exactly.
     func list(nameID: String?, issuer: String?) async throws -> [SessionSummary]
     /// The number of live sessions.

@@ -21,9 +21,12 @@ import Testing
             identities.append(
                 SessionIdentity(
                     nameID: text, nameIDFormat: text, nameQualifier: text, spNameQualifier: text, issuer: text, sessionIndex: text,
-                    authnContextClassRef: text,
-                    attributes: [text: Self.awkward, "k" + text: [text]]))
+                    authnContextClassRef: text, attributes: [text: Self.awkward, "k" + text: [text]],
+                    provisioning: ProvisioningLink(tenant: text, key: text, userID: text, groups: Self.awkward)))
         }
+        identities.append(
+            SessionIdentity(
+                nameID: "carol", issuer: "idp", provisioning: ProvisioningLink(tenant: "", key: "carol@example.com")))
         for identity in identities {
             let decoded = try JSONDecoder().decode(SessionIdentity.self, from: identity.storageJSON())
             #expect(decoded == identity)

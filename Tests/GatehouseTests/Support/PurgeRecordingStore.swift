@@ -20,6 +20,9 @@ actor PurgeRecordingStore: SessionStorage {
     func touch(_ id: String) async { await inner.touch(id) }
     func delete(_ id: String) async { await inner.delete(id) }
     func revoke(_ selector: SessionSelector) async -> Int { await inner.revoke(selector) }
+    func updateProvisioning(_ selector: SessionSelector, userID: String, groups: [String]) async -> Int {
+        await inner.updateProvisioning(selector, userID: userID, groups: groups)
+    }
     func list(nameID: String?, issuer: String?) async -> [SessionSummary] { await inner.list(nameID: nameID, issuer: issuer) }
     func count() async -> Int { await inner.count() }
     func savePendingLogin(_ login: PendingLogin) async { await inner.savePendingLogin(login) }
@@ -38,4 +41,19 @@ actor PurgeRecordingStore: SessionStorage {
         await inner.purgeExpired()
         purges.append(clock.now)
     }
+}
+
+extension PurgeRecordingStore: ProvisioningStore {
+    func apply(_ writes: [ProvisioningWrite]) async throws(ProvisioningStoreError) { try await inner.apply(writes) }
+    func record(_ kind: ProvisionedKind, id: String, tenant: String) async -> ProvisionedRecord? {
+        await inner.record(kind, id: id, tenant: tenant)
+    }
+    func records(_ kind: ProvisionedKind, tenant: String) async -> [ProvisionedRecord] { await inner.records(kind, tenant: tenant) }
+    func records(_ kind: ProvisionedKind, tenant: String, where key: ProvisioningKey) async -> [ProvisionedRecord] {
+        await inner.records(kind, tenant: tenant, where: key)
+    }
+    func groups(withMember userID: String, tenant: String) async -> [ProvisionedRecord] {
+        await inner.groups(withMember: userID, tenant: tenant)
+    }
+    func counts(tenant: String?) async -> ProvisioningCounts { await inner.counts(tenant: tenant) }
 }
