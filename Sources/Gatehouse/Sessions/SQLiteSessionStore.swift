@@ -11,7 +11,7 @@ import GRDB
 /// a ``CachedSessionStore`` in front, so that the proxy path costs no database read and no
 /// JSON decode per request.
 public final class SQLiteSessionStore: SessionStorage {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let timeouts: SessionTimeouts
     public let clock: any WallClock
 
@@ -333,6 +333,7 @@ public final class SQLiteSessionStore: SessionStorage {
                     """
             )
         }
+        registerProvisioning(in: &migrator)
         return migrator
     }
 }

@@ -12,8 +12,9 @@ public import Foundation
 /// decoded sessions, answers the event-loop fast path, coalesces touches and forgets what a
 /// delete or revocation ended. The memory store needs no wrapper: it answers
 /// ``SessionStore/cachedSession(_:)`` from its own memory.
-/// ``SessionStoreFactory`` builds the configured stack.
-public protocol SessionStorage: SessionStore, PendingLoginStore, AssertionReplayStore {
+/// ``SessionStoreFactory`` builds the configured stack. Every backend also keeps provisioned
+/// users and groups (``ProvisioningStore``), so SCIM writes land where the sessions they end are.
+public protocol SessionStorage: SessionStore, PendingLoginStore, AssertionReplayStore, ProvisioningStore {
     /// Records the assertion (as ``AssertionReplayStore/recordAssertion(id:issuer:until:)``)
     /// and, unless it is a replay, creates the session for `identity`: the ACS's two writes as
     /// one step. Returns the new session ID, or nil (and no session) for a replay.

@@ -8,7 +8,12 @@ import Testing
 
     /// Every backend under test, fresh.
     static func backends() throws -> [any ProvisioningStore] {
-        [MemorySessionStore()]
+        let folder = try TestPaths.scratchDirectory()
+        return [
+            MemorySessionStore(),
+            try SQLiteSessionStore(path: folder + "/sessions.sqlite"),
+            CachedSessionStore(wrapping: try SQLiteSessionStore(path: folder + "/cached.sqlite")),
+        ]
     }
 
     static func user(_ id: String, name: String, tenant: String = "", revision: Int = 1, at offset: TimeInterval = 0) -> ProvisionedRecord {
@@ -86,6 +91,70 @@ import Testing
             try await store.apply([.insert(group)])
             #expect(try await store.groups(withMember: "c", tenant: "").map(\.id) == ["g"])
             #expect(try await store.groups(withMember: "b", tenant: "").isEmpty)
+        }
+    }
+
+    @Test func aRecordReadsBackAsWrittenAndAReplaceMovesItsKeys() async throws {
+        for store in try Self.backends() {
+            var alice = Self.user("1", name: "Alice")
+            alice.created = Date(timeIntervalSinceReferenceDate: 801_234_567.123_456_7)
+            alice.emails = ["alice@example.com", "a.smith@example.com"]
+            var group = Self.user("g", name: "Engineering")
+            group.kind = .group
+            group.emails = []
+            group.memberIDs = ["1", "2"]
+            try await store.apply([.insert(alice), .insert(Self.user("2", name: "Bob")), .insert(group)])
+            #expect(try await store.record(.user, id: "1", tenant: "") == alice)
+            #expect(try await store.record(.group, id: "g", tenant: "") == group)
+
+            var renamed = alice
+            renamed.revision = 2
+            renamed.name = "Alicia"
+            renamed.emails = ["alicia@example.com"]
+            renamed.externalID = nil
+            var smaller = group
+            smaller.revision = 2
+            smaller.memberIDs = ["2"]
+            try await store.apply([.replace(renamed), .replace(smaller)])
+            #expect(try await store.records(.user, tenant: "", where: .name("alice")).isEmpty)
+            #expect(try await store.records(.user, tenant: "", where: .email("alice@example.com")).isEmpty)
+            #expect(try await store.records(.user, tenant: "", where: .externalID("ext-1")).isEmpty)
+            #expect(try await store.records(.user, tenant: "", where: .email("ALICIA@example.com")).map(\.id) == ["1"])
+            #expect(try await store.groups(withMember: "1", tenant: "").isEmpty)
+            #expect(try await store.record(.group, id: "g", tenant: "")?.memberIDs == ["2"])
+
+            // A rename onto another user's name fails whole, as a uniqueness error.
+            var clash = Self.user("2", name: "ALICIA", revision: 2)
+            clash.emails = []
+            await #expect(throws: ProvisioningStoreError.uniqueness(.user, name: "ALICIA")) {
+                try await store.apply([.replace(clash)])
+            }
+            await #expect(throws: ProvisioningStoreError.conflict(.user, id: "2")) {
+                try await store.apply([.insert(Self.user("2", name: "Carol"))])
+            }
+            try await store.apply([.delete(.user, id: "1", tenant: "")])
+            #expect(try await store.record(.user, id: "1", tenant: "") == nil)
+            #expect(try await store.records(.user, tenant: "", where: .email("alicia@example.com")).isEmpty)
+        }
+    }
+
+    @Test func sqliteRecordsSurviveReopening() async throws {
+        let path = try TestPaths.scratchDirectory() + "/sessions.sqlite"
+        var group = Self.user("g", name: "Engineering", tenant: "https://idp.example")
+        group.kind = .group
+        group.emails = []
+        group.memberIDs = ["1"]
+        let alice = Self.user("1", name: "Alice", tenant: "https://idp.example")
+        do {
+            let store = try SQLiteSessionStore(path: path)
+            try await store.apply([.insert(alice), .insert(group)])
+        }
+        let reopened = try SQLiteSessionStore(path: path)
+        #expect(try await reopened.record(.user, id: "1", tenant: "https://idp.example") == alice)
+        #expect(try await reopened.groups(withMember: "1", tenant: "https://idp.example") == [group])
+        #expect(try await reopened.counts(tenant: nil) == ProvisioningCounts(users: 1, activeUsers: 1, groups: 1))
+        await #expect(throws: ProvisioningStoreError.uniqueness(.user, name: "alice")) {
+            try await reopened.apply([.insert(Self.user("2", name: "alice", tenant: "https://idp.example"))])
         }
     }
 }

@@ -36,3 +36,18 @@ actor PurgeRecordingStore: SessionStorage {
         purges.append(clock.now)
     }
 }
+
+extension PurgeRecordingStore: ProvisioningStore {
+    func apply(_ writes: [ProvisioningWrite]) async throws(ProvisioningStoreError) { try await inner.apply(writes) }
+    func record(_ kind: ProvisionedKind, id: String, tenant: String) async -> ProvisionedRecord? {
+        await inner.record(kind, id: id, tenant: tenant)
+    }
+    func records(_ kind: ProvisionedKind, tenant: String) async -> [ProvisionedRecord] { await inner.records(kind, tenant: tenant) }
+    func records(_ kind: ProvisionedKind, tenant: String, where key: ProvisioningKey) async -> [ProvisionedRecord] {
+        await inner.records(kind, tenant: tenant, where: key)
+    }
+    func groups(withMember userID: String, tenant: String) async -> [ProvisionedRecord] {
+        await inner.groups(withMember: userID, tenant: tenant)
+    }
+    func counts(tenant: String?) async -> ProvisioningCounts { await inner.counts(tenant: tenant) }
+}
