@@ -77,6 +77,7 @@ let package = Package(
             name: "Gatehouse",
             dependencies: [
                 "SAML",
+                "SCIM",
                 "XMLSecurity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -155,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "GatehouseTests",
             dependencies: [
-                "Gatehouse", "SAML", "XMLSecurity",
+                "Gatehouse", "SAML", "SCIM", "XMLSecurity",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

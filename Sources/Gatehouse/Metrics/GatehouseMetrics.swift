@@ -11,6 +11,9 @@ public struct GatehouseMetrics: Sendable {
     private let eventLoopForwards: Counter
     private let proxiedByStatus = CounterCache()
     private let refusedByStatus = CounterCache()
+    private let scimRequests = LabelledCounterCache()
+    private let scimUsers: Gauge
+    private let scimActiveUsers: Gauge
     /// The `validUntil` of each metadata source's copy in use (`distantFuture` when it names none).
     let metadataExpiries = ExpiryTable()
 
@@ -20,6 +23,12 @@ public struct GatehouseMetrics: Sendable {
         activeSessions = registry.makeGauge(
             descriptor: .init(
                 namespace: "gatehouse", metricName: "active_sessions", unitName: "", helpText: "Live sessions in the store."))
+        scimUsers = registry.makeGauge(
+            descriptor: .init(namespace: "gatehouse", metricName: "scim_users", unitName: "", helpText: "Users provisioned over SCIM."))
+        scimActiveUsers = registry.makeGauge(
+            descriptor: .init(
+                namespace: "gatehouse", metricName: "scim_active_users", unitName: "",
+                helpText: "Users provisioned over SCIM whose active attribute is true."))
         eventLoopForwards = registry.makeCounter(
             descriptor: .init(
                 namespace: "gatehouse", metricName: "event_loop_forwards", unitName: "total",
@@ -66,6 +75,24 @@ public struct GatehouseMetrics: Sendable {
         }.increment()
     }
 
+    /// Counts a SCIM request by endpoint (such as `Users/{id}`) and response status.
+    public func scimRequest(endpoint: String, status: Int) {
+        scimRequests.counter("\(endpoint) \(status)") {
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "gatehouse", metricName: "scim_requests", unitName: "total",
+                    helpText: "SCIM requests by endpoint and response status."),
+                labels: [("endpoint", endpoint), ("status", String(status))]
+            )
+        }.increment()
+    }
+
+    /// Sets the provisioned-user gauges.
+    public func setSCIMCounts(_ counts: ProvisioningCounts) {
+        scimUsers.set(to: Double(counts.users))
+        scimActiveUsers.set(to: Double(counts.activeUsers))
+    }
+
     /// Counts a request forwarded upstream by an exchange.
     public func forwardedOnEventLoop() {
         eventLoopForwards.increment()
@@ -93,6 +120,18 @@ final class CounterCache: Sendable {
     private let counters = Mutex<[Int: Counter]>([:])
 
     func counter(_ key: Int, make: () -> Counter) -> Counter {
+        if let counter = counters.withLock({ $0[key] }) { return counter }
+        let counter = make()
+        counters.withLock { $0[key] = counter }
+        return counter
+    }
+}
+
+/// Counters already registered, by their labels written as one string.
+final class LabelledCounterCache: Sendable {
+    private let counters = Mutex<[String: Counter]>([:])
+
+    func counter(_ key: String, make: () -> Counter) -> Counter {
         if let counter = counters.withLock({ $0[key] }) { return counter }
         let counter = make()
         counters.withLock { $0[key] = counter }

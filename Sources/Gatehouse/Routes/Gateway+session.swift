@@ -94,6 +94,7 @@ extension Gateway {
     /// `GET /metrics`: Prometheus text.
     public func metricsPage(_ request: Request, context: GatehouseRequestContext) async -> Response {
         if let count = try? await store.count() { metrics.setActiveSessions(count) }
+        if live(context).config.scim.enabled, let counts = try? await store.counts(tenant: nil) { metrics.setSCIMCounts(counts) }
         metrics.updateMetadataValidity(at: clock.now)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

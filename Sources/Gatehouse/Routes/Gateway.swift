@@ -61,9 +61,10 @@ public struct Gateway: Sendable {
     }
 
     /// True for paths the gateway answers itself under `config` rather than forwarding: the
-    /// route prefix, and the ops paths unless they have a port of their own.
+    /// route prefix, the SCIM service (``scimPrefix``, on or off), and the ops paths unless
+    /// they have a port of their own.
     static func isGatewayPath(_ path: String, config: GatehouseConfig) -> Bool {
-        if PathMatcher.matches(path, prefix: config.routePrefix) { return true }
+        if PathMatcher.matches(path, prefix: config.routePrefix) || PathMatcher.matches(path, prefix: scimPrefix) { return true }
         return config.listen.opsPort == nil && opsPaths.contains(path)
     }
 

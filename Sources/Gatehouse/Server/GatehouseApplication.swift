@@ -17,6 +17,7 @@ public enum GatehouseApplication {
         router.addRoutes(gateway.loginRoutes(), atPath: prefix)
         router.addRoutes(gateway.logoutRoutes(), atPath: prefix)
         router.addRoutes(gateway.forwardAuthRoutes(), atPath: prefix)
+        if gateway.config.scim.enabled { router.addRoutes(gateway.scimRoutes(), atPath: RouterPath(Gateway.scimPrefix)) }
         if gateway.config.listen.opsPort == nil { router.addRoutes(gateway.opsRoutes()) }
         return router
     }
