@@ -17,6 +17,8 @@ swift format lint --strict -r Sources Tests Benchmarks/Sources Package.swift
 
 swift build --build-tests
 swift test --skip-build
+# SCIM protocol conformance: scim2-tester against a live `gatehouse serve` (SQLite store).
+scripts/scim-conformance.sh "$(swift build --show-bin-path)/gatehouse"
 # Smoke run of the benchmark harness on the debug build just made, so the harness
 # cannot silently rot; about a minute. Its figures mean nothing: real runs use the release build.
 Benchmarks/run.sh --quick --debug

@@ -113,7 +113,27 @@ extension Gateway {
                 return Self.scimResponse(.ok, document)
             }
         }
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+        // A known endpoint asked with a method it does not serve: 405 naming the ones it does.
+        let served: [(path: String, methods: [HTTPRequest.Method])] = [
+            ("Users", [.get, .post]), ("Groups", [.get, .post]), ("Users/:id", [.get, .put, .patch, .delete]),
+            ("Groups/:id", [.get, .put, .patch, .delete]), ("Users/.search", [.post]), ("Groups/.search", [.post]),
+            (".search", [.post]), ("ServiceProviderConfig", [.get]), ("ResourceTypes", [.get]), ("ResourceTypes/:id", [.get]),
+            ("Schemas", [.get]), ("Schemas/:id", [.get]),
+        ]
+        for (path, methods) in served {
+            let allowed = methods.map(\.rawValue).joined(separator: ", ")
+            let endpoint = path.replacingOccurrences(of: ":id", with: "{id}")
+            for method in Self.scimMethods where !methods.contains(method) {
+                routes.on(RouterPath(path), method: method) { request, context in
+                    await scim(request, context, endpoint: endpoint) { _ in
+                        throw SCIMFailure(
+                            status: 405, detail: "\(request.method.rawValue) is not served here; use \(allowed)", headers: [.allow: allowed]
+                        )
+                    }
+                }
+            }
+        }
+        for method in Self.scimMethods {
             routes.on("**", method: method) { request, context in
                 await scim(request, context, endpoint: "unknown") { _ in
                     throw SCIMError(.notFound, "nothing is served at \(request.uri.path.prefix(200))")
@@ -122,6 +142,9 @@ extension Gateway {
         }
         return routes
     }
+
+    /// The methods SCIM endpoints answer.
+    static let scimMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
 
     /// What this service provider supports, as `/ServiceProviderConfig` says.
     static let scimServiceProviderConfig = SCIMServiceProviderConfig()

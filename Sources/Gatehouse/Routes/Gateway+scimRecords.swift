@@ -32,12 +32,13 @@ extension Gateway {
 
     /// The record for `object` (a resource of `type` as the SCIM module checked it), with the
     /// keys the store finds it by taken from the resource. `id` and `meta` are not kept in
-    /// the document: the record holds them.
+    /// the document: the record holds them. Nor is `password`: sign-in is SAML's, so a
+    /// password an IdP sends (Okta sends one with every user) is dropped, never stored.
     static func scimRecord(
         _ object: SCIMObject, type: SCIMResourceType, id: String, tenant: String, revision: Int, created: Date, lastModified: Date
     ) throws(SCIMError) -> ProvisionedRecord {
         var document = SCIMObject()
-        for member in object.members where !["id", "meta"].contains(member.name.lowercased()) {
+        for member in object.members where !["id", "meta", "password"].contains(member.name.lowercased()) {
             document[member.name] = member.value
         }
         var record = ProvisionedRecord(

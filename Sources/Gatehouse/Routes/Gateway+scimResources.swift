@@ -124,11 +124,8 @@ extension Gateway {
         headers extra: HTTPFields = [:]
     ) throws -> Response {
         let selection = call.query.filter { ["attributes", "excludedattributes"].contains($0.name.lowercased()) }
-        var projected = object
-        if !selection.isEmpty {
-            let search = try SCIMSearchRequest(query: selection)
-            projected = try type.project(object, attributes: search.attributes, excludedAttributes: search.excludedAttributes)
-        }
+        let search = try SCIMSearchRequest(query: selection)
+        let projected = try type.project(object, attributes: search.attributes, excludedAttributes: search.excludedAttributes)
         var headers: HTTPFields = [.eTag: version]
         headers.append(contentsOf: extra)
         return Self.scimResponse(status, .object(projected), headers: headers)

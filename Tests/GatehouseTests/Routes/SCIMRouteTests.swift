@@ -190,6 +190,14 @@ import Testing
             #expect(try await scim.send(.get, "/Schemas")["totalResults"] == .integer(3))
             #expect(try await scim.send(.get, "/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group")["name"] == .string("Group"))
             #expect(try await scim.send(.get, "/Schemas/urn:nothing").status == .notFound)
+            for (method, path) in [
+                (HTTPRequest.Method.post, "/ServiceProviderConfig"), (.delete, "/Schemas"), (.put, "/Users"), (.post, "/Users/abc"),
+            ] {
+                let refused = try await scim.send(method, path, "{}")
+                #expect(refused.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(refused.isErrorDocument)
+                #expect(refused.headers[.allow] != nil)
+            }
         }
     }
 
