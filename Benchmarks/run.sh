@@ -5,7 +5,7 @@
 #   Benchmarks/run.sh            full run (about 10–15 minutes on 2 cores)
 #   Benchmarks/run.sh --quick    smoke run: tiny counts, < 60 s after the build; exits non-zero
 #                                if any part of the harness breaks (used by the test script)
-#   Benchmarks/run.sh --parts validator,proxy    only some parts (validator,acs,proxy,sessions,metadata)
+#   Benchmarks/run.sh --parts validator,proxy    only some parts (validator,acs,proxy,sessions,metadata,scim)
 #   Benchmarks/run.sh --quick --debug [--scratch-path .build]
 #                                the smoke run on the debug build the test script already made
 #                                (no 40-minute release build); its figures mean nothing
@@ -52,6 +52,10 @@ export PATH="$PATH:/usr/sbin"
 if ! python3 -c 'import onelogin.saml2.response, xmlsec' 2>/dev/null; then
     echo "[bench] installing python3-saml (PyPI)" >&2
     python3 -m pip install -q python3-saml >&2
+fi
+if ! command -v scim2-server >/dev/null; then
+    echo "[bench] installing scim2-server, the reference SCIM server (PyPI)" >&2
+    python3 -m pip install -q scim2-server >&2
 fi
 
 if [[ "${GATEHOUSE_BENCH_SKIP_BUILD:-0}" != 1 ]]; then

@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -331,7 +332,7 @@ def session_db(path, count, now):
 
 
 class Gatehouse:
-    def __init__(self, upstream_port, name, store="sqlite", db=None, unsolicited=True, binary=None):
+    def __init__(self, upstream_port, name, store="sqlite", db=None, unsolicited=True, binary=None, extra=""):
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix=f"gh-{name}-", dir=WORK))
         idps = self.dir / "idps"
@@ -358,7 +359,7 @@ cookie:
 unsolicited_responses: {"allow" if unsolicited else "reject"}
 log:
   level: {os.environ.get("GATEHOUSE_BENCH_LOG_LEVEL", "info")}
-""")
+{extra}""")
         self.log = self.dir / "gatehouse.log"
         self.proc = start([(binary or BIN) / "gatehouse", "serve", "--config", self.dir / "gatehouse.yaml"], self.log, cwd=ROOT)
         wait_http(f"{self.external}/healthz", self.proc)
@@ -866,6 +867,117 @@ def part_metadata_url(cfg):
 
 # ---------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------
+# 6. SCIM provisioning
+
+SCIM_TOKEN = "bench-scim-token-0123456789abcdef"
+
+
+class SCIMLoad:
+    """Sends SCIM requests from a few threads, each on its own keep-alive connection, and keeps
+    every request's latency."""
+
+    def __init__(self, port, prefix, threads=8):
+        import threading
+        self.port, self.prefix, self.threads = port, prefix, threads
+        self.local = threading.local()
+
+    def send(self, method, path, body=None):
+        import http.client
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Authorization": f"Bearer {SCIM_TOKEN}", "Accept": "application/scim+json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/scim+json"
+        started = time.perf_counter()
+        conn.request(method, self.prefix + path, body=data, headers=headers)
+        response = conn.getresponse()
+        payload = response.read()
+        elapsed = time.perf_counter() - started
+        if response.status >= 300:
+            raise SystemExit(f"harness: SCIM {method} {path} answered {response.status}: {payload[:300]!r}")
+        return elapsed, (json.loads(payload) if payload else None)
+
+    def run(self, requests):
+        """Runs (method, path, body) requests; returns (per-second rate, p99 ms, answers)."""
+        from concurrent.futures import ThreadPoolExecutor
+        started = time.perf_counter()
+        with ThreadPoolExecutor(self.threads) as pool:
+            results = list(pool.map(lambda r: self.send(*r), requests))
+        wall = time.perf_counter() - started
+        latencies = sorted(r[0] for r in results)
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+        return len(requests) / wall, p99, [r[1] for r in results]
+
+
+def scim_workload(load, users, probes):
+    """Creates `users` users, then `probes` filtered GETs and `probes` PATCH deactivations."""
+    creates = [("POST", "/Users", {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": f"user{n:06d}@bench.example",
+        "externalId": f"ext-{n:06d}", "name": {"givenName": "Bench", "familyName": f"User {n}"},
+        "emails": [{"value": f"user{n:06d}@bench.example", "type": "work", "primary": True}], "active": True,
+    }) for n in range(users)]
+    create_rate, create_p99, created = load.run(creates)
+    ids = [c["id"] for c in created]
+    step = max(1, users // probes)
+    picked = list(range(0, users, step))[:probes]
+    gets = [("GET", "/Users?filter=" + urllib.parse.quote(f'userName eq "user{n:06d}@bench.example"'), None) for n in picked]
+    get_rate, get_p99, answers = load.run(gets)
+    if any(a["totalResults"] != 1 for a in answers):
+        raise SystemExit("harness: a filtered GET did not find its user")
+    patch = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations": [{"op": "replace", "value": {"active": False}}]}
+    patches = [("PATCH", f"/Users/{ids[n]}", patch) for n in picked]
+    patch_rate, patch_p99, _ = load.run(patches)
+    return {"create": (create_rate, create_p99), "get": (get_rate, get_p99), "patch": (patch_rate, patch_p99)}
+
+
+def part_scim(cfg):
+    digest = hashlib.sha256(SCIM_TOKEN.encode()).hexdigest()
+    extra = f"scim:\n  enabled: true\n  tokens_sha256:\n    - sha256: {digest}\n      label: bench\n"
+    ours, ref = [], []
+    for rnd in range(cfg.scim_rounds):
+        for name in ("gatehouse", "scim2-server") if rnd % 2 == 0 else ("scim2-server", "gatehouse"):
+            if name == "gatehouse":
+                gh = Gatehouse(9, "scim", extra=extra)
+                try:
+                    ours.append(scim_workload(SCIMLoad(gh.port, "/scim/v2"), cfg.scim_users, cfg.scim_probes))
+                finally:
+                    gh.stop()
+            else:
+                port = free_port()
+                proc = start(["scim2-server", "--hostname", "127.0.0.1", "--port", str(port), "--bearer-token", SCIM_TOKEN],
+                             WORK / "scim2-server.log")
+                try:
+                    wait_scim(port, proc)
+                    ref.append(scim_workload(SCIMLoad(port, ""), cfg.scim_users, cfg.scim_probes))
+                finally:
+                    stop(proc)
+        log(f"scim round {rnd + 1}/{cfg.scim_rounds} done")
+    n = f"{cfg.scim_users:,}"
+    for key, what in (("create", f"create {n} users (POST)"), ("get", "filtered GET userName eq"),
+                      ("patch", "PATCH active false")):
+        row("6 scim", f"{what}: req/s", [r[key][0] for r in ours], "scim2-server", [r[key][0] for r in ref])
+        row("6 scim", f"{what}: p99", [r[key][1] for r in ours], "scim2-server", [r[key][1] for r in ref],
+            fmt="{:.1f}", unit="ms")
+
+
+def wait_scim(port, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("harness: scim2-server exited; see its log")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("harness: scim2-server did not come up")
+
+
 def log(message):
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -873,7 +985,7 @@ def log(message):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a few seconds per part, tiny counts (smoke test)")
-    parser.add_argument("--parts", default="validator,acs,proxy,sessions,metadata,metadata-url")
+    parser.add_argument("--parts", default="validator,acs,proxy,sessions,metadata,metadata-url,scim")
     parser.add_argument("--bin", default=str(ROOT / ".build-release/release"))
     parser.add_argument("--work", default=str(BENCH / ".work"))
     parser.add_argument("--baseline", default="", help="folder with an earlier build's gatehouse binary, measured beside")
@@ -902,12 +1014,14 @@ def main():
         cfg.proxy_seconds, cfg.connections = 1, 8
         cfg.sessions, cfg.lookups = 2000, 200
         cfg.entities, cfg.metadata_rounds = 50, 1
+        cfg.scim_users, cfg.scim_probes, cfg.scim_rounds = 200, 50, 1
     else:
         cfg.rounds, cfg.seconds, cfg.openssl_seconds, cfg.pool = 5, 3, 2, 300
         cfg.acs_count, cfg.acs_max, cfg.acs_seconds, cfg.acs_connections, cfg.acs_rounds = 2000, 40000, 5, 16, 3
         cfg.proxy_seconds, cfg.connections = 5, 32
         cfg.sessions, cfg.lookups = 1_000_000, 20_000
         cfg.entities, cfg.metadata_rounds = 8000, 3
+        cfg.scim_users, cfg.scim_probes, cfg.scim_rounds = 10_000, 1000, 2
 
     cfg.acs_pool = args.acs_pool
     parts = args.parts.split(",")
@@ -928,6 +1042,8 @@ def main():
         part_metadata(cfg)
     if "metadata-url" in parts:
         part_metadata_url(cfg)
+    if "scim" in parts:
+        part_scim(cfg)
 
     stamp = datetime.datetime.now()
     header = (f"# Gatehouse benchmarks, {stamp:%Y-%m-%d %H:%M}{' (--quick smoke run)' if args.quick else ''}\n\n"

@@ -89,10 +89,10 @@ public struct GatehouseMetrics: Sendable {
         }.increment()
     }
 
-    /// Sets the provisioned-user gauges.
-    public func setSCIMCounts(_ counts: ProvisioningCounts) {
-        scimUsers.set(to: Double(counts.users))
-        scimActiveUsers.set(to: Double(counts.activeUsers))
+    /// Sets the provisioned-user gauges: every user, and those whose `active` is true.
+    public func setSCIMUsers(_ users: Int, active: Int) {
+        scimUsers.set(to: Double(users))
+        scimActiveUsers.set(to: Double(active))
     }
 
     /// Counts a request forwarded upstream by an exchange.

@@ -110,7 +110,9 @@ extension Gateway {
     public func metricsPage(_ request: Request, context: GatehouseRequestContext) async -> Response {
         if let count = try? await store.count() { metrics.setActiveSessions(count) }
         metrics.registryMetadataInUse(await live(context).loginService.metadataValidity())
-        if live(context).config.scim.enabled, let counts = try? await store.counts(tenant: nil) { metrics.setSCIMCounts(counts) }
+        if live(context).config.scim.enabled, let counts = try? await store.counts(tenant: nil) {
+            metrics.setSCIMUsers(counts.users, active: counts.activeUsers)
+        }
         metrics.updateMetadataValidity(at: clock.now)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
