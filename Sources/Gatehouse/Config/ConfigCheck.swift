@@ -31,6 +31,7 @@ public struct ConfigCheck: Sendable {
         found += sessionProblems(config)
         found += headerProblems(config)
         found += keyProblems(config.serviceProvider)
+        found += scimProblems(config)
         if checksIdentityProviders {
             // With URL sources the folder is optional: its files are checked when it has any.
             if config.metadataSources.isEmpty || !Self.xmlFiles(in: config.idpMetadataDirectory).isEmpty {

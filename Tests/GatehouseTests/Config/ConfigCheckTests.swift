@@ -25,6 +25,23 @@ import Testing
         #expect(ConfigCheck(now: now).problems(in: try goodConfig()) == [])
     }
 
+    @Test func scimNeedsATokenAndEachTokenNamesOneTenant() throws {
+        let hash = String(repeating: "0f", count: 32)
+        var config = try goodConfig()
+        config.scim.enabled = true
+        #expect(messages(config).contains { $0.contains("no token is configured") })
+        config.scim.tokens = [.init(sha256: hash, label: "okta")]
+        #expect(messages(config) == [])
+        var idp = IdentityProviderSettings(entityID: "https://idp.example")
+        idp.scimToken = .init(sha256: hash, label: "entra")
+        config.identityProviders = [idp]
+        #expect(messages(config).contains { $0.contains("configured in both scim.tokens_sha256 and idps: https://idp.example") })
+        config.scim.tokens = []
+        #expect(messages(config) == [])
+        config.scim.enabled = false
+        #expect(messages(config) == ["scim: tokens are configured but scim.enabled is false, so /scim/v2 answers 404."])
+    }
+
     @Test func opsPortMustBeAPortOfItsOwn() throws {
         var config = try goodConfig()
         config.listen.opsPort = 9090
