@@ -33,7 +33,7 @@ enum UpstreamWebSocketConnection {
     /// reached or does not upgrade.
     static func run(
         endpoint: UpstreamEndpoint, path: String, headers: HTTPFields, logger: Logger,
-        handler: @escaping WebSocketDataHandler<GatewayServerChannel.RelayContext>
+        handler: @escaping WebSocketDataHandler<WebSocketRelay.Context>
     ) async throws {
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
         head.headers.add(name: "Host", value: endpoint.authority)
@@ -54,7 +54,7 @@ enum UpstreamWebSocketConnection {
                     extensions: [], autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: false,
                     maxFrameSize: WebSocketRelay.maxFrameSize),
                 asyncChannel: frames,
-                context: GatewayServerChannel.RelayContext(logger: logger),
+                context: WebSocketRelay.Context(logger: logger),
                 handler: handler)
         case .declined:
             throw Declined()

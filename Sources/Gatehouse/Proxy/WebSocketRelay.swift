@@ -58,6 +58,11 @@ public struct WebSocketRelay: Sendable {
         }
     }
 
+    /// The context both legs' WebSocket handlers run in.
+    struct Context: WebSocketContext {
+        let logger: Logger
+    }
+
     private static func pump(_ source: WebSocketInboundStream, to sink: WebSocketOutboundWriter) async throws {
         for try await frame in source {
             let opcode: WebSocketOpcode =

@@ -165,7 +165,7 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                         extensions: [], autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: false,
                         maxFrameSize: WebSocketRelay.maxFrameSize),
                     asyncChannel: frames,
-                    context: RelayContext(logger: logger),
+                    context: WebSocketRelay.Context(logger: logger),
                     handler: { inbound, outbound, context in try await relay.run(inbound, outbound, logger: context.logger) })
             }
         } catch let error as ChannelError where error == .inputClosed {
@@ -185,9 +185,5 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
         try await http.executeThenClose { _, outbound in
             try await ResponseWriter(outbound: outbound).write(response: head, body: body)
         }
-    }
-
-    struct RelayContext: WebSocketContext {
-        let logger: Logger
     }
 }
