@@ -1,5 +1,4 @@
 public import HTTPTypes
-import HummingbirdWSClient
 public import HummingbirdWebSocket
 public import Logging
 import NIOWebSocket
@@ -14,24 +13,22 @@ public struct WebSocketRelay: Sendable {
     /// Largest single frame accepted on either leg.
     public static let maxFrameSize = 1 << 20
 
-    /// The upstream's `ws://` or `wss://` URL with the request's path and query.
+    /// The upstream's URL with the request's path and query, for logs.
     public let url: String
     /// The upstream handshake's headers: the client's, sanitized, with identity and
-    /// forwarding headers set, minus the handshake headers the WebSocket client writes itself.
+    /// forwarding headers set, minus the handshake headers the relay writes itself.
     public let headers: HTTPFields
+    /// Where to connect.
+    let endpoint: UpstreamEndpoint
+    /// The path and query the upstream is asked for.
+    let path: String
 
-    /// A relay to `url` (http or https; the path and query already appended) with `headers`.
-    public init(upstreamURL: String, headers: HTTPFields) {
-        self.url = Self.webSocketURL(for: upstreamURL)
+    /// A relay to `endpoint` for `path` (the endpoint's base path already in front) with `headers`.
+    init(endpoint: UpstreamEndpoint, path: String, headers: HTTPFields) {
+        self.endpoint = endpoint
+        self.path = path
+        self.url = endpoint.origin + path
         self.headers = HTTPFields(headers.filter { !Self.handshakeHeaders.contains($0.name.canonicalName) })
-    }
-
-    /// The `ws://` or `wss://` URL for an `http://` or `https://` URL.
-    public static func webSocketURL(for httpURL: String) -> String {
-        let lowered = httpURL.lowercased()
-        if lowered.hasPrefix("https://") { return "wss://" + httpURL.dropFirst("https://".count) }
-        if lowered.hasPrefix("http://") { return "ws://" + httpURL.dropFirst("http://".count) }
-        return httpURL
     }
 
     /// Headers of the client's handshake that the upstream handshake must not repeat.
@@ -43,9 +40,8 @@ public struct WebSocketRelay: Sendable {
     /// Connects upstream and pumps frames both ways until either side closes. Throws when
     /// the upstream cannot be reached; the client connection is then closed.
     func run(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, logger: Logger) async throws {
-        let configuration = WebSocketClientConfiguration(maxFrameSize: Self.maxFrameSize, additionalHeaders: headers)
         do {
-            try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) {
+            try await UpstreamWebSocketConnection.run(endpoint: endpoint, path: path, headers: headers, logger: logger) {
                 upstreamInbound, upstreamOutbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await Self.pump(inbound, to: upstreamOutbound) }
@@ -60,6 +56,11 @@ public struct WebSocketRelay: Sendable {
             logger.error("upstream WebSocket failed", metadata: ["upstream.url": "\(url)", "upstream.error": "\(error)"])
             try await outbound.close(.unexpectedServerError, reason: "upstream unavailable")
         }
+    }
+
+    /// The context both legs' WebSocket handlers run in.
+    struct Context: WebSocketContext {
+        let logger: Logger
     }
 
     private static func pump(_ source: WebSocketInboundStream, to sink: WebSocketOutboundWriter) async throws {

@@ -45,10 +45,16 @@ extension Gateway {
         guard let upstream = forward.upstream else {
             return .refuse(refusal(.notFound, reference: reference, live: live, logger: logger))
         }
+        guard let endpoint = live.proxy.endpoint(upstream.index) else {
+            let failure = ProxyFailure.unreachable(upstream: upstream.base, reason: "not an http(s)://host[:port] URL")
+            logger.error("upstream WebSocket failed", metadata: ["upstream.url": "\(upstream.base)", "upstream.error": "\(failure)"])
+            let (head, body) = upstreamFailureResponse(failure, reference: reference)
+            return .refuse(Response(status: head.status, headers: head.headerFields, body: .init(byteBuffer: body)))
+        }
         metrics.proxied(status: 101)
         return .relay(
             WebSocketRelay(
-                upstreamURL: upstream.url,
+                endpoint: endpoint, path: endpoint.basePath + upstream.pathAndQuery,
                 headers: upstreamHeaders(request.head, identity: forward.identity, peer: peer, live: live, sessionKey: forward.sessionKey)))
     }
 

@@ -78,28 +78,28 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: WebSocketRelay.maxFrameSize,
                 shouldUpgrade: { channel, head in
-                    let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
                     let peer = channel.remoteAddress?.ipAddress
-                    promise.completeWithTask {
-                        let answer: WebSocketHandshakeAnswer
-                        if let request = try? HTTPRequest(head, secure: false, splitCookie: false) {
-                            answer = await decide(request, peer, logger)
-                        } else {
-                            answer = .refuse(Response(status: .badRequest))
+                    let decided = channel.eventLoop.makeFutureWithTask {
+                        guard let request = try? HTTPRequest(head, secure: false, splitCookie: false) else {
+                            return WebSocketHandshakeAnswer.refuse(Response(status: .badRequest))
                         }
+                        return await decide(request, peer, logger)
+                    }
+                    return decided.map { answer in
                         answered.withLockedValue { $0 = answer }
                         guard case .relay = answer else { return nil }
-                        return HTTPHeaders()
-                    }
-                    return promise.futureResult
-                },
-                upgradePipelineHandler: { channel, _ in
-                    channel.eventLoop.makeCompletedFuture {
-                        // The front reads HTTP parts; the upgraded connection carries frames.
+                        // The front reads HTTP parts only. Upgrading removes the parser, which
+                        // then hands on the bytes that came in behind the handshake (a client's
+                        // first frames) as they are: the front must be gone before that.
                         let handlers = channel.pipeline.syncOperations
                         if let frontContext = try? handlers.context(handlerType: HTTPFrontHandler.self) {
                             handlers.removeHandler(context: frontContext, promise: nil)
                         }
+                        return HTTPHeaders()
+                    }
+                },
+                upgradePipelineHandler: { channel, _ in
+                    channel.eventLoop.makeCompletedFuture {
                         guard case .relay(let relay) = answered.withLockedValue({ $0 }) else {
                             throw ChannelError.inappropriateOperationForState
                         }
@@ -165,7 +165,7 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                         extensions: [], autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: false,
                         maxFrameSize: WebSocketRelay.maxFrameSize),
                     asyncChannel: frames,
-                    context: RelayContext(logger: logger),
+                    context: WebSocketRelay.Context(logger: logger),
                     handler: { inbound, outbound, context in try await relay.run(inbound, outbound, logger: context.logger) })
             }
         } catch let error as ChannelError where error == .inputClosed {
@@ -185,9 +185,5 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
         try await http.executeThenClose { _, outbound in
             try await ResponseWriter(outbound: outbound).write(response: head, body: body)
         }
-    }
-
-    struct RelayContext: WebSocketContext {
-        let logger: Logger
     }
 }
