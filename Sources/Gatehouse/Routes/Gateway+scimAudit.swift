@@ -12,7 +12,6 @@ extension Gateway {
     func scimCommit(_ writes: [ProvisioningWrite], changes: [ProvisioningChange], operation: String, _ call: SCIMCall) async throws {
         try await store.apply(writes)
         for change in changes { scimAudit(change, call) }
-        if let counts = try? await store.counts(tenant: nil) { metrics.setSCIMUsers(counts.users, active: counts.activeUsers) }
         try await provisioningApplied(changes, tenant: call.caller.tenant, live: call.live)
     }
 
