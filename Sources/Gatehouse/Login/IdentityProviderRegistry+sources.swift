@@ -7,8 +7,15 @@ extension IdentityProviderRegistry {
     /// or fails verification is a warning, not an error: the refresher may still fetch one. An
     /// expired copy is loaded, and its IdPs refuse every login (see ``currentEntry(_:at:)``).
     ///
+    /// A source listed in `verified` with exactly its settings uses that copy instead of the
+    /// one on disk: it was verified with that source's certificate and checked when fetched
+    /// (``MetadataSourceTracker/verifiedCopies()``), and it is what the cache file holds, so
+    /// parsing and verifying the file again would only repeat that work.
+    ///
     /// Without `metadata_sources` this is exactly ``load(directory:)``.
-    public static func load(config: GatehouseConfig, now: Date) throws(RegistryError) -> (
+    public static func load(
+        config: GatehouseConfig, now: Date, verified: [VerifiedMetadataCopy] = []
+    ) throws(RegistryError) -> (
         registry: IdentityProviderRegistry, warnings: [String]
     ) {
         guard !config.metadataSources.isEmpty else { return (try load(directory: config.idpMetadataDirectory), []) }
@@ -24,17 +31,18 @@ extension IdentityProviderRegistry {
         }
         var warnings: [String] = []
         for source in config.metadataSources.documents {
+            if let copy = verified.first(where: { $0.source == source })?.copy {
+                if copy.isExpired(at: now) { warnings.append(expiredWarning(source)) }
+                documents.append((source.url, copy.metadata))
+                continue
+            }
             guard FileManager.default.fileExists(atPath: source.cacheFile) else {
                 warnings.append("metadata_sources: no verified copy of \(source.url) in \(source.cacheFile) yet; `serve` fetches one.")
                 continue
             }
             do {
                 let copy = try cachedCopy(of: source)
-                if copy.isExpired(at: now) {
-                    warnings.append(
-                        "metadata_sources: the copy of \(source.url) in \(source.cacheFile) expired; its IdPs refuse logins until a fresh one is fetched."
-                    )
-                }
+                if copy.isExpired(at: now) { warnings.append(expiredWarning(source)) }
                 documents.append((source.url, copy.metadata))
             } catch {
                 warnings.append("metadata_sources: the copy of \(source.url) in \(source.cacheFile) is not used: \(error.detail).")
@@ -47,6 +55,10 @@ extension IdentityProviderRegistry {
                 "no IdP metadata: \(config.idpMetadataDirectory) has none and no metadata source has a verified copy yet")
         }
         return (registry, warnings)
+    }
+
+    private static func expiredWarning(_ source: MetadataSourceSettings) -> String {
+        "metadata_sources: the copy of \(source.url) in \(source.cacheFile) expired; its IdPs refuse logins until a fresh one is fetched."
     }
 
     /// The copy of `source` on disk, verified again with its certificate (the file may have

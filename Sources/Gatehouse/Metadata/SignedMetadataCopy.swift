@@ -5,10 +5,10 @@ public import XMLSecurity
 /// A metadata document whose root signature verified against a source's certificate.
 ///
 /// Entities are read from the verified root element only (see ``SAML/SAMLMetadata``), so an
-/// entity wrapped in beside the signed content is never seen.
+/// entity wrapped in beside the signed content is never seen. The document's bytes are not
+/// kept: the caller writes them to the cache file and lets them go, and the registry is built
+/// from ``metadata``, so an aggregate is never held twice.
 public struct SignedMetadataCopy: Sendable {
-    /// The document as received, for the cache file.
-    public let bytes: [UInt8]
     /// The parsed, verified metadata.
     public let metadata: SAMLMetadata
     /// The earliest `validUntil` of its IdPs, if it names one.
@@ -34,7 +34,6 @@ public struct SignedMetadataCopy: Sendable {
                 throw MetadataRefreshError(.malformed, error.description)
             }
         }
-        self.bytes = bytes
         self.metadata = metadata
         validUntil = providers.compactMap(\.validUntil).min()
         cacheDuration = providers.compactMap(\.cacheDuration).min()
@@ -57,3 +56,6 @@ public struct SignedMetadataCopy: Sendable {
         }
     }
 }
+
+/// A metadata source's settings and the copy that verified under exactly those settings.
+public typealias VerifiedMetadataCopy = (source: MetadataSourceSettings, copy: SignedMetadataCopy)

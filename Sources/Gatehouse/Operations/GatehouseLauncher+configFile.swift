@@ -2,7 +2,7 @@ public import Foundation
 
 extension GatehouseLauncher {
     /// What `gatehouse check-config` reports for the file at `path` (see
-    /// ``ResolvedConfig/resolve(configAt:environment:now:identityProviders:)``).
+    /// ``ResolvedConfig/resolve(configAt:environment:now:identityProviders:verified:)``).
     public static func check(
         configAt path: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -13,13 +13,16 @@ extension GatehouseLauncher {
     }
 
     /// The configuration at `path`, checked and resolved as `check-config` does; throws its
-    /// errors. `warnings` are the ones `check-config` prints.
+    /// errors. `warnings` are the ones `check-config` prints. `verified`: metadata sources'
+    /// copies already verified in this process.
     public static func resolve(
         configAt path: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        identityProviders: Bool = true
+        identityProviders: Bool = true,
+        verified: [VerifiedMetadataCopy] = []
     ) throws(Failure) -> (resolved: ResolvedConfig, warnings: [String]) {
-        let report = ResolvedConfig.resolve(configAt: path, environment: environment, identityProviders: identityProviders)
+        let report = ResolvedConfig.resolve(
+            configAt: path, environment: environment, identityProviders: identityProviders, verified: verified)
         guard let resolved = report.resolved else { throw Failure(report.errors) }
         return (resolved, report.warnings)
     }

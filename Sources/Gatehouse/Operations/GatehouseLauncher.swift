@@ -27,7 +27,9 @@ public enum GatehouseLauncher {
         let tracker = MetadataSourceTracker(sources: sources, metrics: metrics, logger: logger)
         for index in sources.indices { await tracker.refresh(index, onUpdate: nil) }
         let metadataQuery = MetadataQueryCache(sources: config?.metadataSources ?? [], metrics: metrics, logger: logger)
-        let (resolved, warnings) = try resolve(configAt: configPath)
+        // The sources' copies were just verified (fetched, or read from disk when the fetch
+        // failed); the registry is built from them rather than from their files again.
+        let (resolved, warnings) = try resolve(configAt: configPath, verified: await tracker.verifiedCopies())
         try await serve(
             resolved, warnings: warnings, configPath: configPath, logger: logger, metrics: metrics, tracker: tracker,
             metadataQuery: metadataQuery)

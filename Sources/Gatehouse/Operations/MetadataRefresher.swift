@@ -15,8 +15,9 @@ public struct MetadataRefresher: Service {
         self.onUpdate = onUpdate
     }
 
-    /// A refresher that, after each new copy, rebuilds the IdP registry from disk (as a reload
-    /// does) under the gateway's running configuration and swaps a new ``SAMLLoginService`` into
+    /// A refresher that, after each new copy, rebuilds the IdP registry (the metadata folder
+    /// from disk, each source from the tracker's verified copy, see
+    /// ``MetadataSourceTracker/verifiedCopies()``) under the gateway's running configuration and swaps a new ``SAMLLoginService`` into
     /// `gateway`. `resolved` supplies the SP keys and metadata, which only a restart changes.
     /// `metadataQuery` is handed to every new login service, so IdPs fetched on demand stay.
     public static func swapping(
@@ -24,7 +25,8 @@ public struct MetadataRefresher: Service {
     ) -> MetadataRefresher {
         MetadataRefresher(tracker: tracker) {
             let config = gateway.config
-            let registry = try IdentityProviderRegistry.load(config: config, now: Date()).registry
+            let verified = await tracker.verifiedCopies()
+            let registry = try IdentityProviderRegistry.load(config: config, now: Date(), verified: verified).registry
             let refreshed = resolved.refreshed(config: config, registry: registry)
             gateway.reload(
                 config: config, loginService: SAMLLoginService(resolved: refreshed, clock: gateway.clock, metadataQuery: metadataQuery))

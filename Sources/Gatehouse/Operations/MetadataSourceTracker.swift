@@ -12,7 +12,8 @@ import SAML
 /// line naming the source and the reason.
 public actor MetadataSourceTracker {
     /// Called after a new verified copy was written to its cache file; rebuilds the registry
-    /// from disk and swaps it in. A throw puts the previous copy back.
+    /// (from ``verifiedCopies()``, which already holds the new copy, or from disk) and swaps it
+    /// in. A throw puts the previous copy back.
     public typealias UpdateHandler = @Sendable () async throws -> Void
 
     struct State {
@@ -107,28 +108,20 @@ public actor MetadataSourceTracker {
     private func fetchAndInstall(_ index: Int, onUpdate: UpdateHandler?) async throws(MetadataRefreshError) -> String {
         let source = sources[index]
         let state = states[index]
-        let answer = try await fetcher.fetch(
-            source.url, etag: state.copy == nil ? nil : state.etag, lastModified: state.copy == nil ? nil : state.lastModified,
-            timeout: source.timeout.duration)
-        guard case .document(let bytes, let etag, let lastModified) = answer else {
+        guard let (copy, etag, lastModified, previous) = try await fetchVerifyWrite(source, state: state) else {
             logger.debug("metadata not modified", metadata: ["metadata.source": "\(source.url)"])
             return "not_modified"
         }
-        let keys = try SignedMetadataCopy.trustedKeys(certificateAt: source.certificate)
-        let copy = try SignedMetadataCopy(verifying: bytes, trustedKeys: keys)
-        try source.checkEntity(of: copy)
-        if let validUntil = copy.validUntil, validUntil <= clock.now {
-            throw MetadataRefreshError(.expired, "validUntil \(validUntil.formatted(.iso8601)) is in the past")
-        }
-        let previous = FileManager.default.contents(atPath: source.cacheFile)
-        try write(Data(bytes), to: source.cacheFile)
+        // Installed before `onUpdate`, which builds the registry from ``verifiedCopies()``.
+        states[index].copy = copy
         do {
             try await onUpdate?()
         } catch {
-            if let previous { try? write(previous, to: source.cacheFile) }
+            states[index].copy = state.copy
+            previous?.restore()
             throw MetadataRefreshError(.malformed, "the registry refused it: \(error)")
         }
-        states[index].copy = copy
+        previous?.discard()
         states[index].etag = etag
         states[index].lastModified = lastModified
         metrics.metadataInUse(source: source.url, validUntil: copy.validUntil)
@@ -141,9 +134,42 @@ public actor MetadataSourceTracker {
         return "updated"
     }
 
-    private func write(_ data: Data, to path: String) throws(MetadataRefreshError) {
+    /// Fetches `source`; a new document is verified, checked and written to the cache file.
+    /// Nil when the server answered 304. The fetched bytes live only in here, so they are
+    /// released before the registry is built.
+    private func fetchVerifyWrite(
+        _ source: MetadataSourceSettings, state: State
+    ) async throws(MetadataRefreshError) -> (SignedMetadataCopy, String?, String?, PreviousCacheFile?)? {
+        let answer = try await fetcher.fetch(
+            source.url, etag: state.copy == nil ? nil : state.etag, lastModified: state.copy == nil ? nil : state.lastModified,
+            timeout: source.timeout.duration)
+        guard case .document(let bytes, let etag, let lastModified) = answer else { return nil }
+        let keys = try SignedMetadataCopy.trustedKeys(certificateAt: source.certificate)
+        let copy = try SignedMetadataCopy(verifying: bytes, trustedKeys: keys)
+        try source.checkEntity(of: copy)
+        if let validUntil = copy.validUntil, validUntil <= clock.now {
+            throw MetadataRefreshError(.expired, "validUntil \(validUntil.formatted(.iso8601)) is in the past")
+        }
+        let previous = PreviousCacheFile(keeping: source.cacheFile)
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Self.write(bytes, to: source.cacheFile)
+        } catch {
+            previous?.discard()
+            throw error
+        }
+        return (copy, etag, lastModified, previous)
+    }
+
+    /// The verified copy of every source that has one, with the settings it verified under:
+    /// what the refresher builds the registry from (see
+    /// ``IdentityProviderRegistry/load(config:now:verified:)``).
+    public func verifiedCopies() -> [VerifiedMetadataCopy] {
+        zip(sources, states).compactMap { source, state in state.copy.map { (source, $0) } }
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String) throws(MetadataRefreshError) {
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw MetadataRefreshError(.cacheWriteFailed, "\(path): \(error.localizedDescription)")
         }
@@ -154,5 +180,43 @@ public actor MetadataSourceTracker {
     private func interval(_ source: MetadataSourceSettings, copy: SignedMetadataCopy?) -> TimeInterval {
         let wanted = copy?.cacheDuration ?? source.maxRefresh.timeInterval
         return min(max(wanted, source.minRefresh.timeInterval), source.maxRefresh.timeInterval)
+    }
+}
+
+/// The cache file as it was before a new copy replaced it, kept until the new copy is in use:
+/// as a hard link beside it, so an aggregate is not read into memory, or (where no link can be
+/// made) as its bytes.
+struct PreviousCacheFile {
+    let path: String
+    let backup: String
+    let bytes: Data?
+
+    /// Keeps the current file at `path`; nil when there is none.
+    init?(keeping path: String) {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        self.path = path
+        backup = path + ".previous"
+        try? FileManager.default.removeItem(atPath: backup)
+        if (try? FileManager.default.linkItem(atPath: path, toPath: backup)) != nil {
+            bytes = nil
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            bytes = data
+        }
+    }
+
+    /// Puts the kept file back in place of the new one.
+    func restore() {
+        if let bytes {
+            try? bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } else {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.moveItem(atPath: backup, toPath: path)
+        }
+    }
+
+    /// Drops the kept file.
+    func discard() {
+        if bytes == nil { try? FileManager.default.removeItem(atPath: backup) }
     }
 }

@@ -17,15 +17,18 @@ extension ResolvedConfig {
     /// ``resolve(_:now:)`` finds.
     /// With `identityProviders` false (for `gatehouse metadata sp`, which an admin runs before
     /// any IdP is registered) the IdP metadata folder and `idps` are neither checked nor read.
+    /// `verified` holds metadata sources' copies already verified in this process (see
+    /// ``IdentityProviderRegistry/load(config:now:verified:)``).
     public static func resolve(
         configAt path: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         now: Date = Date(),
-        identityProviders: Bool = true
+        identityProviders: Bool = true,
+        verified: [VerifiedMetadataCopy] = []
     ) -> ConfigReport {
         let (loaded, errors) = read(path: path, environment: environment)
         guard let config = loaded else { return ConfigReport(resolved: nil, errors: errors, warnings: []) }
-        var report = resolve(config, now: now, identityProviders: identityProviders)
+        var report = resolve(config, now: now, identityProviders: identityProviders, verified: verified)
         report.errors = errors + report.errors
         if !report.errors.isEmpty { report.resolved = nil }
         return report
@@ -35,7 +38,9 @@ extension ResolvedConfig {
     /// `logout.return_to` against ``ReturnPath``, which the config layer cannot use) and, when
     /// that finds no error, reads the SP key pair and the IdP metadata folder and builds the
     /// SP metadata.
-    public static func resolve(_ config: GatehouseConfig, now: Date = Date(), identityProviders: Bool = true) -> ConfigReport {
+    public static func resolve(
+        _ config: GatehouseConfig, now: Date = Date(), identityProviders: Bool = true, verified: [VerifiedMetadataCopy] = []
+    ) -> ConfigReport {
         var check = ConfigCheck(now: now, metadataValidator: MetadataFileCheck.validator)
         check.checksIdentityProviders = identityProviders
         let problems = check.problems(in: config)
@@ -54,7 +59,7 @@ extension ResolvedConfig {
             do {
                 var registry = try IdentityProviderRegistry(documents: [])
                 if identityProviders {
-                    let loaded = try IdentityProviderRegistry.load(config: config, now: now)
+                    let loaded = try IdentityProviderRegistry.load(config: config, now: now, verified: verified)
                     registry = loaded.registry
                     warnings += loaded.warnings
                 }

@@ -15,7 +15,7 @@ public enum GatehouseServer {
     /// Opens the session store and serves until a shutdown signal; with `reloader`, SIGHUP
     /// reloads the configuration; with `metadataRefresher`, URL metadata sources are kept current.
     /// `metrics` are the gateway's (the refresher counts into them too). `config` has been checked and resolved already
-    /// (``ResolvedConfig/resolve(configAt:environment:now:identityProviders:)``), so bad
+    /// (``ResolvedConfig/resolve(configAt:environment:now:identityProviders:verified:)``), so bad
     /// configuration never starts a half-working server.
     public static func run(
         config: GatehouseConfig,
