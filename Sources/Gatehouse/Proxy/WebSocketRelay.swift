@@ -9,6 +9,10 @@ import NIOWebSocket
 /// Data frames (text, binary, continuation) are copied as they arrive, so fragmented
 /// messages are never collected in memory; pings and pongs are answered on each leg by
 /// that leg's own handler. When either side closes, the other one is closed too.
+///
+/// A relay opened with a session rechecks it every ``sessionCheckInterval`` while it runs:
+/// once the session is gone (revoked, logged out, expired), both sides are closed with
+/// close code 1008 (policy violation).
 public struct WebSocketRelay: Sendable {
     /// Largest single frame accepted on either leg.
     public static let maxFrameSize = 1 << 20
@@ -22,11 +26,22 @@ public struct WebSocketRelay: Sendable {
     let endpoint: UpstreamEndpoint
     /// The path and query the upstream is asked for.
     let path: String
+    /// True while the handshake's session is still live; nil on a path that needs none.
+    let sessionCheck: (@Sendable () async -> Bool)?
+    /// How often ``sessionCheck`` is asked while the relay runs.
+    let sessionCheckInterval: Duration
 
-    /// A relay to `endpoint` for `path` (the endpoint's base path already in front) with `headers`.
-    init(endpoint: UpstreamEndpoint, path: String, headers: HTTPFields) {
+    /// A relay to `endpoint` for `path` (the endpoint's base path already in front) with
+    /// `headers`, that asks `sessionCheck` every `sessionCheckInterval` whether its session
+    /// still lives.
+    init(
+        endpoint: UpstreamEndpoint, path: String, headers: HTTPFields, sessionCheck: (@Sendable () async -> Bool)? = nil,
+        sessionCheckInterval: Duration = .seconds(2)
+    ) {
         self.endpoint = endpoint
         self.path = path
+        self.sessionCheck = sessionCheck
+        self.sessionCheckInterval = sessionCheckInterval
         self.url = endpoint.origin + path
         self.headers = HTTPFields(headers.filter { !Self.handshakeHeaders.contains($0.name.canonicalName) })
     }
@@ -46,6 +61,14 @@ public struct WebSocketRelay: Sendable {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await Self.pump(inbound, to: upstreamOutbound) }
                     group.addTask { try await Self.pump(upstreamInbound, to: outbound) }
+                    if let sessionCheck {
+                        group.addTask {
+                            try await Self.watch(sessionCheck, every: sessionCheckInterval)
+                            logger.info("WebSocket closed: its session ended", metadata: ["upstream.url": "\(url)"])
+                            try? await upstreamOutbound.close(.policyViolation, reason: "session ended")
+                            try await outbound.close(.policyViolation, reason: "session ended")
+                        }
+                    }
                     // The first leg to end (a close from its peer) ends the relay; leaving
                     // the handlers closes both connections.
                     try await group.next()
@@ -61,6 +84,13 @@ public struct WebSocketRelay: Sendable {
     /// The context both legs' WebSocket handlers run in.
     struct Context: WebSocketContext {
         let logger: Logger
+    }
+
+    /// Returns once `sessionCheck` says the session is gone, asking it every `interval`.
+    private static func watch(_ sessionCheck: @Sendable () async -> Bool, every interval: Duration) async throws {
+        repeat {
+            try await Task.sleep(for: interval)
+        } while await sessionCheck()
     }
 
     private static func pump(_ source: WebSocketInboundStream, to sink: WebSocketOutboundWriter) async throws {

@@ -55,7 +55,23 @@ extension Gateway {
         return .relay(
             WebSocketRelay(
                 endpoint: endpoint, path: endpoint.basePath + upstream.pathAndQuery,
-                headers: upstreamHeaders(request.head, identity: forward.identity, peer: peer, live: live, sessionKey: forward.sessionKey)))
+                headers: upstreamHeaders(request.head, identity: forward.identity, peer: peer, live: live, sessionKey: forward.sessionKey),
+                sessionCheck: forward.identity == nil ? nil : sessionCheck(request.headers, live: live, logger: logger),
+                sessionCheckInterval: .seconds(SessionStoreFactory.cacheLifetime)))
+    }
+
+    /// The relay's recheck of the session a handshake was allowed with: true while the store
+    /// still has it (``lookUpSession(_:logger:)``, the lookup the handshake used), false once
+    /// it was revoked, logged out or expired. An open WebSocket counts as a use of its
+    /// session (``touchIfDue(_:live:logger:)``). Nil when the handshake carried no session.
+    func sessionCheck(_ fields: HTTPFields, live: GatewayRuntime, logger: Logger) -> (@Sendable () async -> Bool)? {
+        guard let id = Self.cookie(live.config.cookie.name, in: fields) else { return nil }
+        return {
+            let lookup = await lookUpSession(id, logger: logger)
+            guard case .live = lookup else { return false }
+            touchIfDue(lookup, live: live, logger: logger)
+            return true
+        }
     }
 
     /// True for a WebSocket handshake (`Upgrade: websocket`), which must never be
