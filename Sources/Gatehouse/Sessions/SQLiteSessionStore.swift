@@ -219,53 +219,47 @@ public final class SQLiteSessionStore: SessionStorage {
     }
 
     public func savePendingLogin(_ login: PendingLogin) async throws {
-        let payload = try JSONEncoder().encode(login)
-        let key = SessionID.hash(login.relayState)
-        let expiry = login.expiresAt.timeIntervalSince1970
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO pending_logins (relay_state_hash, record, expires_at) VALUES (?, ?, ?)",
-                arguments: [key, payload, expiry]
-            )
-        }
+        try await saveOneTime(login, in: "pending_logins", relayState: login.relayState, until: login.expiresAt)
     }
 
     public func takePendingLogin(relayState: String) async throws -> PendingLogin? {
-        let key = SessionID.hash(relayState)
-        let payload = try await pool.write { db -> Data? in
-            let data = try Data.fetchOne(
-                db, sql: "SELECT record FROM pending_logins WHERE relay_state_hash = ?", arguments: [key])
-            try db.execute(sql: "DELETE FROM pending_logins WHERE relay_state_hash = ?", arguments: [key])
-            return data
-        }
-        guard let payload else { return nil }
-        let login = try JSONDecoder().decode(PendingLogin.self, from: payload)
-        return login.expiresAt > clock.now ? login : nil
+        let login = try await takeOneTime(PendingLogin.self, from: "pending_logins", relayState: relayState)
+        return login.flatMap { $0.expiresAt > clock.now ? $0 : nil }
     }
 
     public func savePendingLogout(_ logout: PendingLogout) async throws {
-        let payload = try JSONEncoder().encode(logout)
-        let key = SessionID.hash(logout.relayState)
-        let expiry = logout.expiresAt.timeIntervalSince1970
+        try await saveOneTime(logout, in: "pending_logouts", relayState: logout.relayState, until: logout.expiresAt)
+    }
+
+    public func takePendingLogout(relayState: String) async throws -> PendingLogout? {
+        let logout = try await takeOneTime(PendingLogout.self, from: "pending_logouts", relayState: relayState)
+        return logout.flatMap { $0.expiresAt > clock.now ? $0 : nil }
+    }
+
+    /// Keeps `record` in `table` (pending logins or logouts) under the hash of its RelayState.
+    private func saveOneTime(_ record: some Encodable, in table: String, relayState: String, until expiry: Date) async throws {
+        let payload = try JSONEncoder().encode(record)
+        let key = SessionID.hash(relayState)
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO pending_logouts (relay_state_hash, record, expires_at) VALUES (?, ?, ?)",
-                arguments: [key, payload, expiry]
+                sql: "INSERT OR REPLACE INTO \(table) (relay_state_hash, record, expires_at) VALUES (?, ?, ?)",
+                arguments: [key, payload, expiry.timeIntervalSince1970]
             )
         }
     }
 
-    public func takePendingLogout(relayState: String) async throws -> PendingLogout? {
+    /// The record `table` keeps for this RelayState, removed in the same write transaction
+    /// that reads it, so two answers racing take it once.
+    private func takeOneTime<Record: Decodable>(_ type: Record.Type, from table: String, relayState: String) async throws
+        -> Record?
+    {
         let key = SessionID.hash(relayState)
-        // Read and delete in one write transaction: two answers racing take it once.
         let payload = try await pool.write { db -> Data? in
-            let data = try Data.fetchOne(db, sql: "SELECT record FROM pending_logouts WHERE relay_state_hash = ?", arguments: [key])
-            try db.execute(sql: "DELETE FROM pending_logouts WHERE relay_state_hash = ?", arguments: [key])
+            let data = try Data.fetchOne(db, sql: "SELECT record FROM \(table) WHERE relay_state_hash = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM \(table) WHERE relay_state_hash = ?", arguments: [key])
             return data
         }
-        guard let payload else { return nil }
-        let logout = try JSONDecoder().decode(PendingLogout.self, from: payload)
-        return logout.expiresAt > clock.now ? logout : nil
+        return try payload.map { try JSONDecoder().decode(type, from: $0) }
     }
 
     public func recordAssertion(id: String, issuer: String, until expiry: Date) async throws -> Bool {
